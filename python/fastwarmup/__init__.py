@@ -1,0 +1,9 @@
+"""fastwarmup: paddle.optimizer.lr's learning-rate schedules, bit-exact, with a Rust core.
+
+``from fastwarmup import lr`` replaces ``from paddle.optimizer import lr``.
+"""
+
+from fastwarmup import lr
+from fastwarmup._fastwarmup import __version__
+
+__all__ = ["__version__", "lr"]

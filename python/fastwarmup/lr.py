@@ -1,0 +1,14 @@
+"""Learning-rate schedulers with the API of ``paddle.optimizer.lr`` (paddlepaddle 3.3.1).
+
+Every class keeps paddle's constructor, attributes, ``step()``, ``__call__()``,
+``state_dict()`` and ``set_state_dict()``, and adds ``precompute(n)``. The classes are the
+native ones from :mod:`fastwarmup._fastwarmup`; each one's docstring states its formula.
+"""
+
+from fastwarmup._fastwarmup import LinearWarmup, LRScheduler, PolynomialDecay
+
+__all__ = [
+    "LRScheduler",
+    "LinearWarmup",
+    "PolynomialDecay",
+]

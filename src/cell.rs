@@ -1,0 +1,96 @@
+//! A scheduler shared between its Python object and the schedulers that nest it.
+//!
+//! The kernel sits behind a mutex (taken with `try_lock`: a re-entrant step from a Python
+//! callback is refused instead of deadlocking); the current value is also published in atomics
+//! so that `__call__` is a plain load.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, TryLockError};
+
+use crate::error::{CoreError, CoreResult};
+use crate::pyops::Num;
+use crate::schedule::Kernel;
+
+/// A kernel behind a lock, with its `last_lr` published for lock-free reads.
+pub struct SchedCell {
+    kernel: Mutex<Box<dyn Kernel>>,
+    lr_bits: AtomicU64,
+    lr_is_int: AtomicBool,
+}
+
+impl SchedCell {
+    /// Wrap a kernel.
+    pub fn new(kernel: Box<dyn Kernel>) -> Self {
+        let cell = Self {
+            lr_bits: AtomicU64::new(0),
+            lr_is_int: AtomicBool::new(false),
+            kernel: Mutex::new(kernel),
+        };
+        if let Ok(guard) = cell.kernel.try_lock() {
+            cell.publish(guard.common().last_lr);
+        }
+        cell
+    }
+
+    fn lock(&self) -> CoreResult<MutexGuard<'_, Box<dyn Kernel>>> {
+        match self.kernel.try_lock() {
+            Ok(guard) => Ok(guard),
+            // Steps are transactional and never panic, so a poisoned kernel is still consistent.
+            Err(TryLockError::Poisoned(p)) => Ok(p.into_inner()),
+            Err(TryLockError::WouldBlock) => Err(CoreError::runtime(
+                "the scheduler is already being stepped (re-entrant or concurrent call)",
+            )),
+        }
+    }
+
+    fn publish(&self, lr: Num) {
+        match lr {
+            Num::Float(v) => {
+                self.lr_bits.store(v.to_bits(), Ordering::Relaxed);
+                self.lr_is_int.store(false, Ordering::Relaxed);
+            }
+            Num::Int(i) => {
+                self.lr_bits.store(i.cast_unsigned(), Ordering::Relaxed);
+                self.lr_is_int.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// The current `last_lr`, without locking.
+    #[inline]
+    pub fn last_lr(&self) -> Num {
+        let bits = self.lr_bits.load(Ordering::Relaxed);
+        if self.lr_is_int.load(Ordering::Relaxed) {
+            Num::Int(bits.cast_signed())
+        } else {
+            Num::Float(f64::from_bits(bits))
+        }
+    }
+
+    /// Run `f` on the kernel, then publish its `last_lr`.
+    pub fn update<R>(&self, f: impl FnOnce(&mut dyn Kernel) -> CoreResult<R>) -> CoreResult<R> {
+        let mut guard = self.lock()?;
+        let result = f(guard.as_mut());
+        self.publish(guard.common().last_lr);
+        result
+    }
+
+    /// Read the kernel.
+    pub fn read<R>(&self, f: impl FnOnce(&dyn Kernel) -> R) -> CoreResult<R> {
+        let guard = self.lock()?;
+        Ok(f(guard.as_ref()))
+    }
+
+    /// Replace the kernel (construction in `__init__`).
+    pub fn replace(&self, kernel: Box<dyn Kernel>) -> CoreResult<()> {
+        let mut guard = self.lock()?;
+        *guard = kernel;
+        self.publish(guard.common().last_lr);
+        Ok(())
+    }
+
+    /// A deep copy of the kernel, sharing nothing with this cell.
+    pub fn snapshot(&self) -> CoreResult<Box<dyn Kernel>> {
+        self.lock()?.deep_clone()
+    }
+}

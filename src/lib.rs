@@ -1,0 +1,17 @@
+//! fastwarmup: paddle.optimizer.lr's schedules, bit-exact, in Rust.
+//!
+//! The pure core (no PyO3): `pyops` (CPython number semantics), `schedule` (the kernel trait and
+//! paddle's base `step`), `schedules` (one module per scheduler), `nested` and `cell` (sharing
+//! schedulers between nests), `precompute`. `python` is the binding layer, compiled only with
+//! the `python` feature.
+
+pub mod cell;
+pub mod error;
+pub mod nested;
+pub mod precompute;
+pub mod pyops;
+pub mod schedule;
+pub mod schedules;
+
+#[cfg(feature = "python")]
+mod python;

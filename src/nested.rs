@@ -1,0 +1,94 @@
+//! What `LinearWarmup` wraps: a number, a fastwarmup scheduler, or a foreign one.
+
+use std::sync::Arc;
+
+use crate::cell::SchedCell;
+use crate::error::CoreResult;
+use crate::pyops::Num;
+use crate::schedule::{Kernel, Log};
+
+/// A scheduler implemented outside the core (a Python object with paddle's protocol). The
+/// binding layer implements it; the core only steps it and reads its value.
+pub trait Foreign: Send + Sync {
+    /// `obj.step(epoch)`.
+    fn step(&self, epoch: i64) -> CoreResult<()>;
+    /// `obj()`.
+    fn value(&self) -> CoreResult<Num>;
+    /// `copy.deepcopy(obj)`.
+    fn deep_clone(&self) -> CoreResult<Box<dyn Foreign>>;
+}
+
+/// The `learning_rate` of a `LinearWarmup`.
+pub enum Nested {
+    /// A float or int, returned as given after warm-up.
+    Constant(Num),
+    /// A fastwarmup scheduler, shared with its Python object (stepped without Python calls).
+    Shared(Arc<SchedCell>),
+    /// A private copy of a fastwarmup scheduler (inside `precompute`).
+    Owned(Box<dyn Kernel>),
+    /// Anything else with paddle's scheduler protocol.
+    Foreign(Box<dyn Foreign>),
+}
+
+impl Nested {
+    /// paddle: `self.learning_rate.step(epoch); return self.learning_rate()`, or the constant.
+    pub fn step_to(&mut self, epoch: i64, log: &mut Log) -> CoreResult<Num> {
+        match self {
+            Self::Constant(v) => Ok(*v),
+            Self::Shared(cell) => cell.update(|k| {
+                k.step(Some(epoch), log)?;
+                Ok(k.common().last_lr)
+            }),
+            Self::Owned(k) => {
+                k.step(Some(epoch), log)?;
+                Ok(k.common().last_lr)
+            }
+            Self::Foreign(f) => {
+                f.step(epoch)?;
+                f.value()
+            }
+        }
+    }
+
+    /// Whether the nested value at an explicit epoch depends on the epoch alone.
+    pub fn is_pure(&self) -> bool {
+        match self {
+            Self::Constant(_) => true,
+            Self::Shared(cell) => cell.read(|k| k.is_pure()).unwrap_or(false),
+            Self::Owned(k) => k.is_pure(),
+            Self::Foreign(_) => false,
+        }
+    }
+
+    /// The value `step_to(epoch)` gives, for a pure owned or constant nest.
+    pub fn lr_at(&self, epoch: i64) -> CoreResult<Num> {
+        match self {
+            Self::Constant(v) => Ok(*v),
+            Self::Owned(k) => k.lr_at(epoch),
+            Self::Shared(cell) => cell.read(|k| k.lr_at(epoch))?,
+            Self::Foreign(_) => Err(crate::error::CoreError::runtime(
+                "a foreign scheduler cannot be evaluated without stepping it",
+            )),
+        }
+    }
+
+    /// Whether stepping calls into Python.
+    pub fn calls_python(&self) -> bool {
+        match self {
+            Self::Constant(_) => false,
+            Self::Shared(cell) => cell.read(|k| k.calls_python()).unwrap_or(true),
+            Self::Owned(k) => k.calls_python(),
+            Self::Foreign(_) => true,
+        }
+    }
+
+    /// A copy sharing nothing: a shared scheduler becomes an owned one.
+    pub fn deep_clone(&self) -> CoreResult<Self> {
+        Ok(match self {
+            Self::Constant(v) => Self::Constant(*v),
+            Self::Shared(cell) => Self::Owned(cell.snapshot()?),
+            Self::Owned(k) => Self::Owned(k.deep_clone()?),
+            Self::Foreign(f) => Self::Foreign(f.deep_clone()?),
+        })
+    }
+}

@@ -1,0 +1,76 @@
+//! `precompute(n)`: the next `n` values of a schedule, without touching it.
+//!
+//! Element 0 is the current `last_lr`; element `i` is the value after `i` more `step()` calls.
+//! Schedules whose values depend on the epoch alone are evaluated in parallel chunks; the rest
+//! (recurrences, Python callbacks) step a private copy sequentially.
+
+use rayon::prelude::*;
+
+use crate::error::{CoreError, CoreResult};
+use crate::schedule::{Kernel, Log};
+
+/// Elements per parallel task: large enough to amortise scheduling, small enough to balance.
+const CHUNK: usize = 1 << 14;
+
+/// Refuse `n` values before allocating them: the epochs must fit and the array must fit in
+/// memory (`memory_limit` bytes, the machine's total memory when known).
+pub fn check_request(
+    kernel: &dyn Kernel,
+    n: usize,
+    item_size: usize,
+    memory_limit: Option<u64>,
+) -> CoreResult<()> {
+    let bytes = n
+        .checked_mul(item_size.max(8))
+        .filter(|b| isize::try_from(*b).is_ok())
+        .ok_or_else(|| CoreError::value(format!("n={n} is too large to allocate")))?;
+    if let Some(limit) = memory_limit {
+        if bytes as u64 > limit {
+            return Err(CoreError::value(format!(
+                "n={n} needs {bytes} bytes, more than this machine's memory ({limit} bytes)"
+            )));
+        }
+    }
+    let last = kernel.common().last_epoch;
+    i64::try_from(n)
+        .ok()
+        .and_then(|n| last.checked_add(n))
+        .ok_or_else(|| CoreError::overflow(format!("n={n} steps past epoch {last} overflow")))?;
+    kernel.check_horizon(n)
+}
+
+/// Fill `out` with the next `out.len()` values of a private copy `kernel` (which is consumed).
+pub fn fill(mut kernel: Box<dyn Kernel>, out: &mut [f64]) -> CoreResult<()> {
+    let Some((first, rest)) = out.split_first_mut() else {
+        return Ok(());
+    };
+    *first = kernel.common().last_lr.as_f64();
+    let start = kernel.common().last_epoch;
+    if kernel.is_pure() && kernel.sequential_is_explicit() && !kernel.calls_python() {
+        fill_parallel(kernel.as_ref(), start, rest)
+    } else {
+        let mut log = Log::muted();
+        for slot in rest {
+            kernel.step(None, &mut log)?;
+            *slot = kernel.common().last_lr.as_f64();
+        }
+        Ok(())
+    }
+}
+
+/// `out[i] = lr_at(start + 1 + i)`, over all cores; the first error in epoch order wins.
+fn fill_parallel(kernel: &dyn Kernel, start: i64, out: &mut [f64]) -> CoreResult<()> {
+    let results: Vec<CoreResult<()>> = out
+        .par_chunks_mut(CHUNK)
+        .enumerate()
+        .map(|(chunk_index, chunk)| {
+            let mut epoch = start + 1 + (chunk_index * CHUNK) as i64;
+            for slot in chunk {
+                *slot = kernel.lr_at(epoch)?.as_f64();
+                epoch += 1;
+            }
+            Ok(())
+        })
+        .collect();
+    results.into_iter().collect()
+}

@@ -1,0 +1,287 @@
+//! The concrete scheduler classes: argument conversion into kernels and attribute getters.
+//! Every class derives from `LRScheduler` and inherits its methods.
+
+use std::sync::Mutex;
+
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyTuple};
+
+use crate::nested::Nested;
+use crate::pyops::Num;
+use crate::schedules::{LinearWarmup, PolynomialDecay};
+use crate::python::convert;
+use crate::python::foreign::PyForeign;
+use crate::python::scheduler::{
+    commit_state, construct, parse_state, state_dict_of, PyLRScheduler,
+};
+
+/// Read a field of this object's kernel, downcast to its concrete type.
+fn with_kernel<K: 'static, R>(
+    slf: &Bound<'_, PyLRScheduler>,
+    f: impl FnOnce(&K) -> R,
+) -> PyResult<R> {
+    slf.get()
+        .cell
+        .read(|k| k.as_any().downcast_ref::<K>().map(f))?
+        .ok_or_else(|| PyRuntimeError::new_err("scheduler used before __init__ completed"))
+}
+
+/// Polynomial decay, as `paddle.optimizer.lr.PolynomialDecay`.
+///
+/// `lr = (base_lr - end_lr) * (1 - t / d) ** power + end_lr`, where without `cycle`
+/// `t = min(epoch, decay_steps)` and `d = decay_steps`; with `cycle`, `t = epoch` and
+/// `d = decay_steps * ceil(epoch / decay_steps)` (1 cycle at epoch 0).
+#[pyclass(extends = PyLRScheduler, frozen, subclass, name = "PolynomialDecay", module = "fastwarmup.lr")]
+pub struct PyPolynomialDecay;
+
+#[pymethods]
+impl PyPolynomialDecay {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs), text_signature = "(learning_rate, decay_steps, end_lr=0.0001, power=1.0, cycle=False, last_epoch=-1, verbose=False)")]
+    fn __new__(
+        _args: &Bound<'_, PyTuple>,
+        _kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyClassInitializer<Self> {
+        PyClassInitializer::from(PyLRScheduler::placeholder()).add_subclass(Self)
+    }
+
+    #[pyo3(signature = (learning_rate, decay_steps, end_lr=None, power=None, cycle=false, last_epoch=-1, verbose=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn __init__(
+        slf: &Bound<'_, Self>,
+        learning_rate: &Bound<'_, PyAny>,
+        decay_steps: &Bound<'_, PyAny>,
+        end_lr: Option<&Bound<'_, PyAny>>,
+        power: Option<&Bound<'_, PyAny>>,
+        cycle: bool,
+        last_epoch: i64,
+        verbose: bool,
+    ) -> PyResult<()> {
+        let kernel = PolynomialDecay::new(
+            convert::num(learning_rate, "learning_rate")?,
+            convert::int(decay_steps, "decay_steps")?,
+            end_lr.map_or(Ok(Num::Float(0.0001)), |v| convert::num(v, "end_lr"))?,
+            power.map_or(Ok(Num::Float(1.0)), |v| convert::num(v, "power"))?,
+            cycle,
+            last_epoch,
+            verbose,
+        )?;
+        construct(slf.as_super(), Box::new(kernel))
+    }
+
+    #[getter]
+    fn decay_steps(slf: &Bound<'_, Self>) -> PyResult<i64> {
+        with_kernel(slf.as_super(), |k: &PolynomialDecay| k.decay_steps)
+    }
+    #[getter]
+    fn end_lr(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        let v = with_kernel(slf.as_super(), |k: &PolynomialDecay| k.end_lr)?;
+        Ok(convert::to_py(slf.py(), v))
+    }
+    #[getter]
+    fn power(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        let v = with_kernel(slf.as_super(), |k: &PolynomialDecay| k.power)?;
+        Ok(convert::to_py(slf.py(), v))
+    }
+    #[getter]
+    fn cycle(slf: &Bound<'_, Self>) -> PyResult<bool> {
+        with_kernel(slf.as_super(), |k: &PolynomialDecay| k.cycle)
+    }
+}
+
+/// Linear warm-up, then another schedule, as `paddle.optimizer.lr.LinearWarmup`.
+///
+/// `lr = start_lr + (end_lr - start_lr) * epoch / warmup_steps` while
+/// `epoch < warmup_steps`; afterwards `learning_rate` itself if it is a number, or the nested
+/// scheduler stepped to epoch `epoch - warmup_steps`. `learning_rate` may be a float, an int,
+/// any fastwarmup scheduler (stepped in Rust), a Python subclass of `LRScheduler`, or any
+/// object with paddle's scheduler protocol (a real paddle scheduler included).
+#[pyclass(extends = PyLRScheduler, frozen, subclass, name = "LinearWarmup", module = "fastwarmup.lr")]
+pub struct PyLinearWarmup {
+    /// The `learning_rate` object as given (returned by the attribute, live).
+    learning_rate: Mutex<Option<Py<PyAny>>>,
+}
+
+impl PyLinearWarmup {
+    fn nested_object(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        self.learning_rate
+            .lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(|o| o.clone_ref(py)))
+    }
+}
+
+/// Whether `obj` is an instance of exactly one of fastwarmup's classes (not a Python
+/// subclass), so it can be stepped in Rust.
+fn is_builtin_scheduler(obj: &Bound<'_, PyAny>) -> bool {
+    let py = obj.py();
+    let ty = obj.get_type();
+    obj.cast::<PyLRScheduler>()
+        .is_ok_and(|s| s.get().is_native())
+        && (ty.is(py.get_type::<PyPolynomialDecay>())
+            || ty.is(py.get_type::<PyLinearWarmup>()))
+}
+
+/// Whether `obj` has paddle's scheduler protocol.
+fn is_scheduler_like(obj: &Bound<'_, PyAny>) -> bool {
+    obj.is_callable()
+        && ["step", "state_dict", "set_state_dict"]
+            .iter()
+            .all(|m| obj.getattr(*m).is_ok_and(|a| a.is_callable()))
+}
+
+/// The kernel-side view of a `learning_rate` object.
+fn nested_of(obj: &Bound<'_, PyAny>) -> PyResult<Nested> {
+    if obj.is_instance_of::<PyFloat>()
+        || (obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<PyBool>())
+    {
+        return Ok(Nested::Constant(convert::num(obj, "learning_rate")?));
+    }
+    if is_builtin_scheduler(obj) {
+        let sched = obj.cast::<PyLRScheduler>()?;
+        return Ok(Nested::Shared(sched.get().cell.clone()));
+    }
+    if is_scheduler_like(obj) {
+        return Ok(Nested::Foreign(Box::new(PyForeign(obj.clone().unbind()))));
+    }
+    Err(PyTypeError::new_err(format!(
+        "learning_rate must be an int, a float or a scheduler (a fastwarmup or paddle \
+         LRScheduler, or any object with step(epoch), __call__(), state_dict() and \
+         set_state_dict()), got {}",
+        obj.get_type().name()?
+    )))
+}
+
+/// Whether the nested `learning_rate` is a scheduler (saved under `LinearWarmup_LR`).
+fn nested_scheduler(slf: &Bound<'_, PyLinearWarmup>) -> Option<Py<PyAny>> {
+    let py = slf.py();
+    slf.get().nested_object(py).filter(|o| {
+        let o = o.bind(py);
+        !(o.is_instance_of::<PyFloat>() || o.is_instance_of::<PyInt>())
+    })
+}
+
+#[pymethods]
+impl PyLinearWarmup {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs), text_signature = "(learning_rate, warmup_steps, start_lr, end_lr, last_epoch=-1, verbose=False)")]
+    fn __new__(
+        _args: &Bound<'_, PyTuple>,
+        _kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyClassInitializer<Self> {
+        PyClassInitializer::from(PyLRScheduler::placeholder()).add_subclass(Self {
+            learning_rate: Mutex::new(None),
+        })
+    }
+
+    #[pyo3(signature = (learning_rate, warmup_steps, start_lr, end_lr, last_epoch=-1, verbose=false))]
+    fn __init__(
+        slf: &Bound<'_, Self>,
+        learning_rate: &Bound<'_, PyAny>,
+        warmup_steps: &Bound<'_, PyAny>,
+        start_lr: &Bound<'_, PyAny>,
+        end_lr: &Bound<'_, PyAny>,
+        last_epoch: i64,
+        verbose: bool,
+    ) -> PyResult<()> {
+        let kernel = LinearWarmup::new(
+            nested_of(learning_rate)?,
+            convert::int(warmup_steps, "warmup_steps")?,
+            convert::num(start_lr, "start_lr")?,
+            convert::num(end_lr, "end_lr")?,
+            last_epoch,
+            verbose,
+        )?;
+        if let Ok(mut slot) = slf.get().learning_rate.lock() {
+            *slot = Some(learning_rate.clone().unbind());
+        }
+        construct(slf.as_super(), Box::new(kernel))
+    }
+
+    /// The wrapped learning rate: the number or the nested scheduler object itself.
+    #[getter]
+    fn learning_rate(slf: &Bound<'_, Self>) -> Py<PyAny> {
+        slf.get()
+            .nested_object(slf.py())
+            .unwrap_or_else(|| slf.py().None())
+    }
+    #[getter]
+    fn warmup_steps(slf: &Bound<'_, Self>) -> PyResult<i64> {
+        with_kernel(slf.as_super(), |k: &LinearWarmup| k.warmup_steps)
+    }
+    #[getter]
+    fn start_lr(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        let v = with_kernel(slf.as_super(), |k: &LinearWarmup| k.start_lr)?;
+        Ok(convert::to_py(slf.py(), v))
+    }
+    #[getter]
+    fn end_lr(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        let v = with_kernel(slf.as_super(), |k: &LinearWarmup| k.end_lr)?;
+        Ok(convert::to_py(slf.py(), v))
+    }
+
+    /// paddle's state dict, with the nested scheduler's under `LinearWarmup_LR`.
+    fn state_dict<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyDict>> {
+        let out = state_dict_of(slf.as_super())?;
+        if let Some(nested) = nested_scheduler(slf) {
+            out.set_item("LinearWarmup_LR", nested.bind(slf.py()).call_method0("state_dict")?)?;
+        }
+        Ok(out)
+    }
+
+    /// Load a state dict (from fastwarmup or paddle), the nested scheduler's included.
+    fn set_state_dict(slf: &Bound<'_, Self>, state_dict: &Bound<'_, PyAny>) -> PyResult<()> {
+        let pending = parse_state(slf.as_super(), state_dict, &["LinearWarmup_LR"])?;
+        if let Some(nested) = nested_scheduler(slf) {
+            let Some(nested_state) = state_dict.get_item("LinearWarmup_LR").ok() else {
+                return Err(PyRuntimeError::new_err(
+                    "Please check whether state_dict is correct for optimizer. Can't find [ LinearWarmup_LR ] in state_dict",
+                ));
+            };
+            nested
+                .bind(slf.py())
+                .call_method1("set_state_dict", (nested_state,))?;
+        }
+        commit_state(slf.as_super(), pending)
+    }
+}
+
+/// After `copy_of` made `new` from `original`: give a copied `LinearWarmup` a deep copy of
+/// its nested scheduler, wired into the copied kernel.
+pub(crate) fn after_copy(
+    original: &Bound<'_, PyLRScheduler>,
+    new: &Bound<'_, PyLRScheduler>,
+    memo: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let py = original.py();
+    let (Ok(original), Ok(new)) = (original.cast::<PyLinearWarmup>(), new.cast::<PyLinearWarmup>())
+    else {
+        return Ok(());
+    };
+    let Some(nested) = original.get().nested_object(py) else {
+        return Ok(());
+    };
+    let copied = py
+        .import("copy")?
+        .call_method1("deepcopy", (nested.bind(py), memo))?;
+    let wired = nested_of(&copied)?;
+    new.as_super().get().cell.update(|k| {
+        if let Some(warmup) = k.as_any_mut().downcast_mut::<LinearWarmup>() {
+            warmup.set_nested(wired);
+        }
+        Ok(())
+    })?;
+    if let Ok(mut slot) = new.get().learning_rate.lock() {
+        *slot = Some(copied.unbind());
+    }
+    Ok(())
+}
+
+/// Register the classes in the native module.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyLRScheduler>()?;
+    m.add_class::<PyPolynomialDecay>()?;
+    m.add_class::<PyLinearWarmup>()?;
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! Python objects <-> core values, with errors that name the argument and its value.
+
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyFloat, PyInt};
+
+use crate::pyops::Num;
+
+fn describe(obj: &Bound<'_, PyAny>) -> String {
+    let type_name = obj
+        .get_type()
+        .name()
+        .map_or_else(|_| "?".to_owned(), |n| n.to_string());
+    let text = obj.repr().map_or_else(|_| "?".to_owned(), |r| r.to_string());
+    format!("{type_name} {text}")
+}
+
+fn int_of(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
+    obj.extract::<i64>().map_err(|err| {
+        if err.is_instance_of::<PyOverflowError>(obj.py()) {
+            PyOverflowError::new_err(format!(
+                "{name}={} does not fit in a signed 64-bit integer",
+                describe(obj)
+            ))
+        } else {
+            err
+        }
+    })
+}
+
+/// Whether `obj` is a Python int or an integer-like object (`__index__`, e.g. numpy ints).
+fn is_integer(obj: &Bound<'_, PyAny>) -> bool {
+    obj.is_instance_of::<PyInt>()
+        || (!obj.is_instance_of::<PyFloat>() && obj.hasattr("__index__").unwrap_or(false))
+}
+
+/// An int or float argument (`learning_rate`, `end_lr`, `power`, ...).
+pub fn num(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Num> {
+    if obj.is_instance_of::<PyFloat>() {
+        return Ok(Num::Float(obj.extract::<f64>()?));
+    }
+    if is_integer(obj) {
+        return Ok(Num::Int(int_of(obj, name)?));
+    }
+    Err(PyTypeError::new_err(format!(
+        "{name} must be an int or a float, got {}",
+        describe(obj)
+    )))
+}
+
+/// An int argument (`decay_steps`, `warmup_steps`, `epoch`, ...): floats are refused.
+pub fn int(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
+    if is_integer(obj) {
+        return int_of(obj, name);
+    }
+    Err(PyTypeError::new_err(format!(
+        "{name} must be an int, got {}",
+        describe(obj)
+    )))
+}
+
+/// A non-negative count (`n` of `precompute`).
+pub fn count(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<usize> {
+    if obj.is_instance_of::<PyBool>() {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be an int, got {}",
+            describe(obj)
+        )));
+    }
+    let value = int(obj, name)?;
+    usize::try_from(value)
+        .map_err(|_| PyValueError::new_err(format!("{name} must be >= 0, got {value}")))
+}
+
+/// An optional epoch: `None` or an int.
+pub fn epoch(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<i64>> {
+    obj.map(|e| int(e, "epoch")).transpose()
+}
+
+/// A value a scheduler returned (`get_lr()`, a nested scheduler's `__call__`): an int stays
+/// an int, anything else goes through `float()`.
+pub fn lr_value(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Num> {
+    if obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<PyBool>() {
+        return Ok(Num::Int(int_of(obj, what)?));
+    }
+    obj.extract::<f64>().map(Num::Float).map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{what} must return a number, got {}",
+            describe(obj)
+        ))
+    })
+}
+
+/// A core number as a Python int or float.
+pub fn to_py(py: Python<'_>, value: Num) -> Py<PyAny> {
+    match value {
+        Num::Float(f) => PyFloat::new(py, f).into_any().unbind(),
+        Num::Int(i) => i.into_pyobject(py).map_or_else(
+            |_| PyFloat::new(py, i as f64).into_any().unbind(),
+            |o| o.into_any().unbind(),
+        ),
+    }
+}

@@ -1,0 +1,41 @@
+//! A Python object with paddle's scheduler protocol, nested in a fastwarmup `LinearWarmup`.
+
+use pyo3::prelude::*;
+
+use crate::error::CoreResult;
+use crate::nested::Foreign;
+use crate::pyops::Num;
+use crate::python::convert;
+use crate::python::errors::carry;
+
+/// Steps and reads the object through Python calls.
+pub struct PyForeign(pub Py<PyAny>);
+
+impl Foreign for PyForeign {
+    fn step(&self, epoch: i64) -> CoreResult<()> {
+        Python::attach(|py| {
+            self.0
+                .bind(py)
+                .call_method1("step", (epoch,))
+                .map(|_| ())
+                .map_err(carry)
+        })
+    }
+
+    fn value(&self) -> CoreResult<Num> {
+        Python::attach(|py| {
+            let value = self.0.bind(py).call0().map_err(carry)?;
+            convert::lr_value(&value, "the nested scheduler").map_err(carry)
+        })
+    }
+
+    fn deep_clone(&self) -> CoreResult<Box<dyn Foreign>> {
+        Python::attach(|py| {
+            let copy = py
+                .import("copy")
+                .and_then(|m| m.call_method1("deepcopy", (self.0.bind(py),)))
+                .map_err(carry)?;
+            Ok(Box::new(PyForeign(copy.unbind())) as Box<dyn Foreign>)
+        })
+    }
+}

@@ -1,0 +1,18 @@
+//! The PyO3 layer: converts arguments, errors and arrays; holds no schedule math.
+
+mod classes;
+mod convert;
+mod errors;
+mod foreign;
+mod scheduler;
+
+use pyo3::prelude::*;
+
+/// The native module, `fastwarmup._fastwarmup`.
+#[pymodule]
+#[pyo3(name = "_fastwarmup")]
+fn fastwarmup_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    classes::register(m)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,533 @@
+//! `LRScheduler`: the base class every fastwarmup scheduler (and a user's Python subclass)
+//! derives from. It owns the shared kernel cell and implements paddle's methods on it.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use numpy::IntoPyArray;
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple, PyType};
+
+use crate::cell::SchedCell;
+use crate::precompute;
+use crate::pyops::Num;
+use crate::schedule::{next_epoch, Kernel, Log, StateValue};
+use crate::schedules::Base;
+use crate::python::convert;
+
+/// Base class of all learning-rate schedulers, as `paddle.optimizer.lr.LRScheduler`.
+///
+/// `step()` advances `last_epoch` by one (or sets it to `epoch`) and recomputes `last_lr` with
+/// `get_lr()`; `__call__()` returns `last_lr`. Subclass it in Python and override `get_lr()`
+/// to define a schedule: attributes set before `super().__init__(learning_rate, last_epoch,
+/// verbose)` are visible to `get_lr()` during the construction step.
+#[pyclass(subclass, frozen, dict, name = "LRScheduler", module = "fastwarmup.lr")]
+pub struct PyLRScheduler {
+    pub(crate) cell: Arc<SchedCell>,
+    /// Set at construction when the Python type overrides `get_lr`: stepping then calls it.
+    python_get_lr: AtomicBool,
+}
+
+impl PyLRScheduler {
+    /// The state between `__new__` and `__init__`.
+    pub(crate) fn placeholder() -> Self {
+        Self {
+            cell: Arc::new(SchedCell::new(Box::new(Base::placeholder()))),
+            python_get_lr: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether this object's schedule runs entirely in Rust.
+    pub(crate) fn is_native(&self) -> bool {
+        !self.python_get_lr.load(Ordering::Relaxed)
+    }
+}
+
+/// The shared tail of every `__init__`: install the kernel, note whether the Python type
+/// overrides `get_lr`, and take paddle's construction step through `self.step()`.
+pub(crate) fn construct(slf: &Bound<'_, PyLRScheduler>, kernel: Box<dyn Kernel>) -> PyResult<()> {
+    let py = slf.py();
+    let overridden = {
+        let base_get_lr = py.get_type::<PyLRScheduler>().getattr("get_lr")?;
+        !slf.get_type().getattr("get_lr")?.is(&base_get_lr)
+    };
+    let this = slf.get();
+    this.cell.replace(kernel)?;
+    this.python_get_lr.store(overridden, Ordering::Relaxed);
+    slf.call_method0("step")?;
+    Ok(())
+}
+
+fn print_lines(slf: &Bound<'_, PyLRScheduler>, log: &Log, own_verbose: bool) -> PyResult<()> {
+    let py = slf.py();
+    let lines = log.lines();
+    let print = py.import("builtins")?.getattr("print")?;
+    for (i, line) in lines.iter().enumerate() {
+        let name = if own_verbose && i + 1 == lines.len() {
+            slf.get_type().name()?.to_string()
+        } else {
+            line.class_name.to_owned()
+        };
+        let lr = convert::to_py(py, line.lr);
+        let text = format!(
+            "Epoch {}: {} set learning rate to {}.",
+            line.epoch,
+            name,
+            lr.bind(py).str()?
+        );
+        print.call1((text,))?;
+    }
+    Ok(())
+}
+
+/// `step` for a Python subclass that overrides `get_lr`: paddle's `LRScheduler.step`, calling
+/// back into Python; a raising `get_lr` leaves the scheduler as it was.
+fn python_step(slf: &Bound<'_, PyLRScheduler>, epoch: Option<i64>) -> PyResult<()> {
+    let cell = &slf.get().cell;
+    let saved = cell.read(|k| k.common().clone())?;
+    let new_epoch = match epoch {
+        Some(e) => e,
+        None => next_epoch(saved.last_epoch)?,
+    };
+    cell.update(|k| {
+        k.common_mut().last_epoch = new_epoch;
+        Ok(())
+    })?;
+    let value = if epoch.is_some() && slf.hasattr("_get_closed_form_lr")? {
+        slf.call_method0("_get_closed_form_lr")
+    } else {
+        slf.call_method0("get_lr")
+    }
+    .and_then(|v| convert::lr_value(&v, "get_lr()"));
+    match value {
+        Ok(lr) => {
+            cell.update(|k| {
+                k.common_mut().last_lr = lr;
+                Ok(())
+            })?;
+            if saved.verbose {
+                let mut log = Log::new();
+                let common = cell.read(|k| k.common().clone())?;
+                log.emit("LRScheduler", &common);
+                print_lines(slf, &log, true)?;
+            }
+            Ok(())
+        }
+        Err(err) => {
+            cell.update(|k| {
+                *k.common_mut() = saved;
+                Ok(())
+            })?;
+            Err(err)
+        }
+    }
+}
+
+fn state_to_py(py: Python<'_>, value: &StateValue) -> Py<PyAny> {
+    match value {
+        StateValue::Int(i) => convert::to_py(py, Num::Int(*i)),
+        StateValue::Num(n) => convert::to_py(py, *n),
+        StateValue::OptNum(None) => py.None(),
+        StateValue::OptNum(Some(n)) => convert::to_py(py, *n),
+    }
+}
+
+/// The total memory of this machine, to refuse impossible `precompute` sizes up front.
+fn memory_limit() -> Option<u64> {
+    static LIMIT: OnceLock<Option<u64>> = OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+        let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        kib.checked_mul(1024)
+    })
+}
+
+/// `float64` or `float32`, from anything `numpy.dtype()` accepts.
+fn float_dtype(py: Python<'_>, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
+    let Some(dtype) = dtype else {
+        return Ok(false);
+    };
+    let resolved = py.import("numpy")?.call_method1("dtype", (dtype,))?;
+    match resolved.getattr("name")?.extract::<String>()?.as_str() {
+        "float64" => Ok(false),
+        "float32" => Ok(true),
+        other => Err(PyTypeError::new_err(format!(
+            "dtype must be numpy.float64 or numpy.float32, got {other}"
+        ))),
+    }
+}
+
+/// The keys of `state_dict()`: what `self.state_keys()` leaves in `self.keys`.
+fn state_keys_of(slf: &Bound<'_, PyLRScheduler>) -> PyResult<Vec<String>> {
+    slf.call_method0("state_keys")?;
+    slf.getattr("keys")?.extract::<Vec<String>>()
+}
+
+/// paddle's `state_dict()` over this object's keys; `nested` adds `LinearWarmup_LR`.
+pub(crate) fn state_dict_of<'py>(
+    slf: &Bound<'py, PyLRScheduler>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let py = slf.py();
+    let keys = state_keys_of(slf)?;
+    let (common, extra) = slf
+        .get()
+        .cell
+        .read(|k| (k.common().clone(), k.extra_state()))?;
+    let own_dict = slf.getattr("__dict__")?;
+    let out = PyDict::new(py);
+    for key in &keys {
+        let value = match key.as_str() {
+            "last_epoch" => convert::to_py(py, Num::Int(common.last_epoch)),
+            "last_lr" => convert::to_py(py, common.last_lr),
+            other => match extra.iter().find(|(name, _)| *name == other) {
+                Some((_, v)) => state_to_py(py, v),
+                None => match own_dict.get_item(other) {
+                    Ok(v) => v.unbind(),
+                    Err(_) => continue,
+                },
+            },
+        };
+        out.set_item(key, value)?;
+    }
+    // fastwarmup's own additions (paddle ignores them with a warning).
+    for (name, v) in &extra {
+        if !keys.iter().any(|k| k == name) {
+            out.set_item(*name, state_to_py(py, v))?;
+        }
+    }
+    Ok(out)
+}
+
+/// Parsed, validated own entries of a state dict, ready to commit.
+pub(crate) struct PendingState {
+    last_epoch: i64,
+    last_lr: Num,
+    extra: Vec<(&'static str, StateValue)>,
+    attributes: Vec<(String, Py<PyAny>)>,
+}
+
+/// Validate `state` against this object's keys without changing anything. `also_used` names
+/// keys a subclass consumes itself (`LinearWarmup_LR`).
+pub(crate) fn parse_state(
+    slf: &Bound<'_, PyLRScheduler>,
+    state: &Bound<'_, PyAny>,
+    also_used: &[&str],
+) -> PyResult<PendingState> {
+    let py = slf.py();
+    let state = state.cast::<PyDict>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "state_dict must be a dict, got {}",
+            state.get_type().name().map_or_else(|_| "?".into(), |n| n.to_string())
+        ))
+    })?;
+    let keys = state_keys_of(slf)?;
+    let extra_names: Vec<&'static str> =
+        slf.get().cell.read(|k| k.extra_state().iter().map(|(n, _)| *n).collect())?;
+    let mut pending = PendingState {
+        last_epoch: 0,
+        last_lr: Num::Float(0.0),
+        extra: Vec::new(),
+        attributes: Vec::new(),
+    };
+    for key in &keys {
+        let Some(value) = state.get_item(key)? else {
+            return Err(PyRuntimeError::new_err(format!(
+                "Please check whether state_dict is correct for optimizer. Can't find [ {key} ] in state_dict"
+            )));
+        };
+        match key.as_str() {
+            "last_epoch" => pending.last_epoch = convert::int(&value, "state_dict['last_epoch']")?,
+            "last_lr" => pending.last_lr = convert::lr_value(&value, "state_dict['last_lr']")?,
+            other => match extra_names.iter().find(|n| **n == other) {
+                Some(name) => pending.extra.push((name, parse_extra(&value, name)?)),
+                None => pending.attributes.push((other.to_owned(), value.unbind())),
+            },
+        }
+    }
+    // Class-specific extras that are not paddle keys (fastwarmup additions) load when present.
+    for name in &extra_names {
+        if keys.iter().any(|k| k == name) {
+            continue;
+        }
+        if let Some(value) = state.get_item(*name)? {
+            pending.extra.push((name, parse_extra(&value, name)?));
+        }
+    }
+    let unused = state
+        .keys()
+        .iter()
+        .filter_map(|k| k.extract::<String>().ok())
+        .filter(|k| {
+            !keys.contains(k) && !extra_names.contains(&k.as_str()) && !also_used.contains(&k.as_str())
+        })
+        .count();
+    if unused > 0 {
+        py.import("warnings")?.call_method1(
+            "warn",
+            ("There are some unused values in state_dict. Maybe the optimizer have different 'LearningRateDecay' when invoking state_dict and set_dict",),
+        )?;
+    }
+    Ok(pending)
+}
+
+fn parse_extra(value: &Bound<'_, PyAny>, name: &str) -> PyResult<StateValue> {
+    if value.is_none() {
+        return Ok(StateValue::OptNum(None));
+    }
+    convert::lr_value(value, &format!("state_dict['{name}']")).map(StateValue::Num)
+}
+
+/// Commit parsed entries (the kernel first, then plain attributes a subclass keeps).
+pub(crate) fn commit_state(slf: &Bound<'_, PyLRScheduler>, pending: PendingState) -> PyResult<()> {
+    slf.get().cell.update(|k| {
+        let mut trial = k.common().clone();
+        trial.last_epoch = pending.last_epoch;
+        trial.last_lr = pending.last_lr;
+        k.load_extra_state(&pending.extra)?;
+        *k.common_mut() = trial;
+        Ok(())
+    })?;
+    for (name, value) in pending.attributes {
+        slf.setattr(name.as_str(), value)?;
+    }
+    Ok(())
+}
+
+#[pymethods]
+impl PyLRScheduler {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs), text_signature = "(learning_rate=0.1, last_epoch=-1, verbose=False)")]
+    fn __new__(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) -> Self {
+        Self::placeholder()
+    }
+
+    #[pyo3(signature = (learning_rate=None, last_epoch=-1, verbose=false))]
+    fn __init__(
+        slf: &Bound<'_, Self>,
+        learning_rate: Option<&Bound<'_, PyAny>>,
+        last_epoch: i64,
+        verbose: bool,
+    ) -> PyResult<()> {
+        let learning_rate = match learning_rate {
+            Some(obj) => convert::num(obj, "learning_rate")?,
+            None => Num::Float(0.1),
+        };
+        construct(slf, Box::new(Base::new(learning_rate, last_epoch, verbose)?))
+    }
+
+    /// Advance `last_epoch` by one, or set it to `epoch`, and recompute `last_lr`.
+    #[pyo3(signature = (epoch=None))]
+    fn step(slf: &Bound<'_, Self>, epoch: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        let epoch = convert::epoch(epoch)?;
+        let this = slf.get();
+        if !this.is_native() {
+            return python_step(slf, epoch);
+        }
+        let mut log = Log::new();
+        let own_verbose = this.cell.update(|k| {
+            k.step(epoch, &mut log)?;
+            Ok(k.common().verbose)
+        })?;
+        if log.lines().is_empty() {
+            Ok(())
+        } else {
+            print_lines(slf, &log, own_verbose)
+        }
+    }
+
+    /// The current learning rate, `last_lr`.
+    fn __call__(&self, py: Python<'_>) -> Py<PyAny> {
+        convert::to_py(py, self.cell.last_lr())
+    }
+
+    /// The value at `last_epoch` (paddle's `get_lr`; a `LinearWarmup` steps its nested
+    /// scheduler, as paddle's does).
+    fn get_lr(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        let mut log = Log::new();
+        let value = slf.get().cell.update(|k| k.get_lr(&mut log))?;
+        print_lines(slf, &log, false)?;
+        Ok(convert::to_py(slf.py(), value))
+    }
+
+    /// Set `self.keys` to the names `state_dict()` saves.
+    fn state_keys(slf: &Bound<'_, Self>) -> PyResult<()> {
+        let keys = slf.get().cell.read(|k| k.state_keys())?;
+        slf.setattr("keys", PyList::new(slf.py(), keys)?)
+    }
+
+    /// The scheduler's state, interchangeable with paddle's.
+    fn state_dict<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyDict>> {
+        state_dict_of(slf)
+    }
+
+    /// Load a state dict (from fastwarmup or paddle); nothing changes if it is rejected.
+    fn set_state_dict(slf: &Bound<'_, Self>, state_dict: &Bound<'_, PyAny>) -> PyResult<()> {
+        let pending = parse_state(slf, state_dict, &[])?;
+        commit_state(slf, pending)
+    }
+
+    /// Alias of `set_state_dict`.
+    fn set_dict(slf: &Bound<'_, Self>, state_dict: &Bound<'_, PyAny>) -> PyResult<()> {
+        slf.call_method1("set_state_dict", (state_dict,)).map(|_| ())
+    }
+
+    /// The next `n` learning rates as a NumPy array, without changing the scheduler.
+    ///
+    /// Element 0 is `self()`; element `i` is what `self()` returns after `i` more `step()`
+    /// calls. Computed in Rust (all cores, GIL released) when the whole schedule is native;
+    /// by stepping a deep copy when it involves Python code.
+    #[pyo3(signature = (n, *, dtype=None))]
+    fn precompute<'py>(
+        slf: &Bound<'py, Self>,
+        n: &Bound<'py, PyAny>,
+        dtype: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let n = convert::count(n, "n")?;
+        let single = float_dtype(py, dtype)?;
+        let item_size = if single { 4 } else { 8 };
+        let values = if slf.get().is_native() {
+            let kernel = slf.get().cell.snapshot()?;
+            precompute::check_request(kernel.as_ref(), n, item_size, memory_limit())?;
+            let mut out = Vec::new();
+            out.try_reserve_exact(n).map_err(|_| {
+                PyValueError::new_err(format!("n={n} is more than can be allocated"))
+            })?;
+            out.resize(n, 0.0);
+            if kernel.calls_python() {
+                precompute::fill(kernel, &mut out)?;
+            } else {
+                py.detach(|| precompute::fill(kernel, &mut out))?;
+            }
+            out
+        } else {
+            step_python_copy(slf, n)?
+        };
+        if single {
+            let narrowed: Vec<f32> = values.iter().map(|v| *v as f32).collect();
+            Ok(narrowed.into_pyarray(py).into_any())
+        } else {
+            Ok(values.into_pyarray(py).into_any())
+        }
+    }
+
+    fn __copy__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        copy_of(slf, &PyDict::new(py).into_any())
+    }
+
+    fn __deepcopy__(slf: &Bound<'_, Self>, memo: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        copy_of(slf, memo)
+    }
+
+    /// The epoch of the current value.
+    #[getter]
+    fn last_epoch(&self) -> PyResult<i64> {
+        Ok(self.cell.read(|k| k.common().last_epoch)?)
+    }
+    #[setter]
+    fn set_last_epoch(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let value = convert::int(value, "last_epoch")?;
+        Ok(self.cell.update(|k| {
+            k.common_mut().last_epoch = value;
+            Ok(())
+        })?)
+    }
+
+    /// The current learning rate.
+    #[getter]
+    fn last_lr(&self, py: Python<'_>) -> Py<PyAny> {
+        convert::to_py(py, self.cell.last_lr())
+    }
+    #[setter]
+    fn set_last_lr(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let value = convert::lr_value(value, "last_lr")?;
+        Ok(self.cell.update(|k| {
+            k.common_mut().last_lr = value;
+            Ok(())
+        })?)
+    }
+
+    /// `float(learning_rate)` as given at construction.
+    #[getter]
+    fn base_lr(&self) -> PyResult<f64> {
+        Ok(self.cell.read(|k| k.common().base_lr)?)
+    }
+    #[setter]
+    fn set_base_lr(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let value = convert::num(value, "base_lr")?.as_f64();
+        Ok(self.cell.update(|k| {
+            k.common_mut().base_lr = value;
+            Ok(())
+        })?)
+    }
+
+    /// Whether each step prints paddle's line.
+    #[getter]
+    fn verbose(&self) -> PyResult<bool> {
+        Ok(self.cell.read(|k| k.common().verbose)?)
+    }
+    #[setter]
+    fn set_verbose(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let value = value.is_truthy()?;
+        Ok(self.cell.update(|k| {
+            k.common_mut().verbose = value;
+            Ok(())
+        })?)
+    }
+
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let name = slf.get_type().name()?.to_string();
+        let common = slf.get().cell.read(|k| k.common().clone())?;
+        let lr = convert::to_py(slf.py(), common.last_lr);
+        Ok(format!(
+            "{name}(last_epoch={}, last_lr={})",
+            common.last_epoch,
+            lr.bind(slf.py()).repr()?
+        ))
+    }
+}
+
+/// `precompute` for a scheduler with Python `get_lr`: step a deep copy.
+fn step_python_copy(slf: &Bound<'_, PyLRScheduler>, n: usize) -> PyResult<Vec<f64>> {
+    let py = slf.py();
+    let copy = py.import("copy")?.call_method1("deepcopy", (slf,))?;
+    let mut out = Vec::new();
+    out.try_reserve_exact(n)
+        .map_err(|_| PyValueError::new_err(format!("n={n} is more than can be allocated")))?;
+    for i in 0..n {
+        if i > 0 {
+            copy.call_method0("step")?;
+        }
+        let value = copy.call0()?;
+        out.push(convert::lr_value(&value, "the scheduler")?.as_f64());
+    }
+    Ok(out)
+}
+
+/// A deep copy: a new object of the same Python type, a copy of the kernel, a deep copy of
+/// `__dict__`, and (for `LinearWarmup`) a deep copy of the nested scheduler wired in.
+fn copy_of(slf: &Bound<'_, PyLRScheduler>, memo: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    let py = slf.py();
+    let ty: Bound<'_, PyType> = slf.get_type();
+    let new = ty.call_method1("__new__", (&ty,))?;
+    if let Ok(memo) = memo.cast::<PyDict>() {
+        memo.set_item(slf.as_ptr() as usize, &new)?;
+    }
+    let new_sched = new.cast::<PyLRScheduler>()?;
+    let this = slf.get();
+    new_sched.get().cell.replace(this.cell.snapshot()?)?;
+    new_sched
+        .get()
+        .python_get_lr
+        .store(!this.is_native(), Ordering::Relaxed);
+    let deepcopy = py.import("copy")?.getattr("deepcopy")?;
+    let own_dict = slf.getattr("__dict__")?;
+    let copied = deepcopy.call1((own_dict, memo))?;
+    new.getattr("__dict__")?
+        .call_method1("update", (copied,))?;
+    crate::python::classes::after_copy(slf, new_sched, memo)?;
+    Ok(new.unbind())
+}

@@ -1,0 +1,197 @@
+//! The kernel abstraction every scheduler implements, and paddle's base `step()` logic.
+//!
+//! A kernel holds one scheduler's parameters and state. Its `step` follows
+//! `paddle.optimizer.lr.LRScheduler.step` exactly: `last_epoch` is advanced (or set), then the
+//! value comes from `get_lr` (or `_get_closed_form_lr` for an explicit epoch, where the class has
+//! one). Every step is transactional: on error the kernel is left as it was.
+
+use std::any::Any;
+
+use crate::error::{CoreError, CoreResult};
+use crate::pyops::Num;
+
+/// The state every paddle scheduler has (`LRScheduler.__init__`'s attributes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Common {
+    /// `base_lr`: `float(learning_rate)`.
+    pub base_lr: f64,
+    /// `last_lr`: the value `__call__` returns; an int only where paddle passes one through.
+    pub last_lr: Num,
+    /// `last_epoch`.
+    pub last_epoch: i64,
+    /// `verbose`: print paddle's line after each step.
+    pub verbose: bool,
+}
+
+impl Common {
+    /// The state `LRScheduler.__init__` sets before its first `step()`.
+    pub fn new(base_lr: f64, last_epoch: i64, verbose: bool) -> Self {
+        Self {
+            base_lr,
+            last_lr: Num::Float(base_lr),
+            last_epoch,
+            verbose,
+        }
+    }
+}
+
+/// One `verbose` line: `Epoch {epoch}: {class_name} set learning rate to {lr}.`
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerboseLine {
+    pub class_name: &'static str,
+    pub epoch: i64,
+    pub lr: Num,
+}
+
+/// Collects the verbose lines of one call, in the order paddle prints them (inner schedulers
+/// first), so the binding layer can print them through Python's `sys.stdout`.
+#[derive(Debug, Default)]
+pub struct Log {
+    lines: Vec<VerboseLine>,
+    muted: bool,
+}
+
+impl Log {
+    /// A log that records verbose lines.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// A log that drops everything (used by `precompute`, which must not print).
+    pub fn muted() -> Self {
+        Self {
+            lines: Vec::new(),
+            muted: true,
+        }
+    }
+    /// Record a line if the scheduler is verbose.
+    pub fn emit(&mut self, class_name: &'static str, common: &Common) {
+        if common.verbose && !self.muted {
+            self.lines.push(VerboseLine {
+                class_name,
+                epoch: common.last_epoch,
+                lr: common.last_lr,
+            });
+        }
+    }
+    /// The lines recorded so far.
+    pub fn lines(&self) -> &[VerboseLine] {
+        &self.lines
+    }
+    /// Drop the lines recorded after `mark` (a step that failed prints nothing).
+    pub fn truncate(&mut self, mark: usize) {
+        self.lines.truncate(mark);
+    }
+}
+
+/// A value in a state dict, as paddle stores it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StateValue {
+    Int(i64),
+    Num(Num),
+    OptNum(Option<Num>),
+}
+
+/// One scheduler's parameters and state, with paddle's stepping semantics.
+pub trait Kernel: Send + Sync + 'static {
+    /// The paddle class name, as printed by `verbose`.
+    fn class_name(&self) -> &'static str;
+    /// The common state.
+    fn common(&self) -> &Common;
+    /// The common state, mutably.
+    fn common_mut(&mut self) -> &mut Common;
+    /// paddle's `get_lr()` at `common().last_epoch` (it may step nested schedulers, as paddle's
+    /// `LinearWarmup.get_lr` does).
+    fn get_lr(&mut self, log: &mut Log) -> CoreResult<Num>;
+    /// paddle's `_get_closed_form_lr()`, for classes that define it.
+    fn closed_form_lr(&self) -> Option<CoreResult<Num>> {
+        None
+    }
+    /// paddle's `step(epoch)`. The default is `LRScheduler.step`; classes that override `step`
+    /// in paddle override this.
+    fn step(&mut self, epoch: Option<i64>, log: &mut Log) -> CoreResult<()> {
+        base_step(self, epoch, log)
+    }
+    /// Whether the value `step(Some(e))` produces depends on `e` alone (no recurrence on
+    /// `last_lr`, no user callback), so that `lr_at` can evaluate it from any thread.
+    fn is_pure(&self) -> bool {
+        false
+    }
+    /// For a pure kernel: the value `step(Some(epoch))` would produce, without touching state.
+    fn lr_at(&self, _epoch: i64) -> CoreResult<Num> {
+        Err(CoreError::runtime("lr_at called on a schedule that is not pure"))
+    }
+    /// Whether `step(None)` produces the same value as `step(Some(last_epoch + 1))`.
+    fn sequential_is_explicit(&self) -> bool {
+        true
+    }
+    /// Whether stepping calls back into Python (user callables or nested Python schedulers),
+    /// in which case precomputation must hold the GIL and run sequentially.
+    fn calls_python(&self) -> bool {
+        false
+    }
+    /// Refuse a precompute horizon that stepping would refuse (OneCycleLR past `total_steps`),
+    /// before anything is allocated. `n` values from the current one.
+    fn check_horizon(&self, _n: usize) -> CoreResult<()> {
+        Ok(())
+    }
+    /// A deep copy that shares nothing with `self` (nested schedulers are copied too).
+    fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>>;
+    /// paddle's `state_keys()`: the keys `state_dict()` saves and `set_state_dict()` requires.
+    fn state_keys(&self) -> Vec<&'static str> {
+        vec!["last_epoch", "last_lr"]
+    }
+    /// Class-specific state-dict entries after paddle's `last_epoch` and `last_lr`.
+    fn extra_state(&self) -> Vec<(&'static str, StateValue)> {
+        Vec::new()
+    }
+    /// Load class-specific entries (already validated by the caller).
+    fn load_extra_state(&mut self, _entries: &[(&'static str, StateValue)]) -> CoreResult<()> {
+        Ok(())
+    }
+    /// For downcasting to the concrete kernel (attribute getters).
+    fn as_any(&self) -> &dyn Any;
+    /// For downcasting to the concrete kernel, mutably.
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+/// paddle's `LRScheduler.step`: advance or set `last_epoch`, then take the value from
+/// `get_lr` (or the closed form for an explicit epoch). Transactional.
+pub fn base_step<K: Kernel + ?Sized>(
+    kernel: &mut K,
+    epoch: Option<i64>,
+    log: &mut Log,
+) -> CoreResult<()> {
+    let saved = kernel.common().clone();
+    let new_epoch = match epoch {
+        None => next_epoch(saved.last_epoch)?,
+        Some(e) => e,
+    };
+    kernel.common_mut().last_epoch = new_epoch;
+    let mark = log.lines().len();
+    let value = match epoch {
+        Some(_) => match kernel.closed_form_lr() {
+            Some(v) => v,
+            None => kernel.get_lr(log),
+        },
+        None => kernel.get_lr(log),
+    };
+    match value {
+        Ok(v) => {
+            kernel.common_mut().last_lr = v;
+            log.emit(kernel.class_name(), kernel.common());
+            Ok(())
+        }
+        Err(e) => {
+            *kernel.common_mut() = saved;
+            log.truncate(mark);
+            Err(e)
+        }
+    }
+}
+
+/// `last_epoch + 1`, refusing to wrap.
+pub fn next_epoch(last_epoch: i64) -> CoreResult<i64> {
+    last_epoch
+        .checked_add(1)
+        .ok_or_else(|| CoreError::overflow(format!("last_epoch {last_epoch} cannot be advanced")))
+}

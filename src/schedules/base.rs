@@ -1,0 +1,57 @@
+//! `LRScheduler` itself: the state a Python subclass builds on. Its `get_lr` is abstract.
+
+use std::any::Any;
+
+use crate::error::{CoreError, CoreResult};
+use crate::pyops::Num;
+use crate::schedule::{Common, Kernel, Log};
+use crate::schedules::validate;
+
+/// The base scheduler: `base_lr = float(learning_rate)`, no schedule of its own.
+#[derive(Clone, Debug)]
+pub struct Base {
+    common: Common,
+}
+
+impl Base {
+    /// The state of an object between `__new__` and `__init__`: paddle's defaults.
+    pub fn placeholder() -> Self {
+        Self {
+            common: Common::new(0.1, -1, false),
+        }
+    }
+
+    /// paddle's `LRScheduler.__init__` checks, before its first `step()`.
+    pub fn new(learning_rate: Num, last_epoch: i64, verbose: bool) -> CoreResult<Self> {
+        let base_lr = validate::learning_rate("learning_rate", learning_rate)?;
+        Ok(Self {
+            common: Common::new(base_lr, last_epoch, verbose),
+        })
+    }
+}
+
+impl Kernel for Base {
+    fn class_name(&self) -> &'static str {
+        "LRScheduler"
+    }
+    fn common(&self) -> &Common {
+        &self.common
+    }
+    fn common_mut(&mut self) -> &mut Common {
+        &mut self.common
+    }
+    fn get_lr(&mut self, _log: &mut Log) -> CoreResult<Num> {
+        Err(CoreError::NotImplemented(
+            "LRScheduler.get_lr() must be overridden by a subclass".to_owned(),
+        ))
+    }
+    fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
+        Ok(Box::new(self.clone()))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}

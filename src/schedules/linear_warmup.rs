@@ -1,0 +1,120 @@
+//! `LinearWarmup`.
+
+use std::any::Any;
+
+use crate::error::{CoreError, CoreResult};
+use crate::nested::Nested;
+use crate::pyops::Num;
+use crate::schedule::{Common, Kernel, Log};
+use crate::schedules::validate;
+
+/// Linear warm-up from `start_lr` to `end_lr` over `warmup_steps`, then `learning_rate`:
+///
+/// `lr(e) = (end_lr - start_lr) * e / warmup_steps + start_lr` for `e < warmup_steps`;
+/// afterwards the nested scheduler stepped to epoch `e - warmup_steps` (or the number itself).
+pub struct LinearWarmup {
+    common: Common,
+    pub nested: Nested,
+    pub warmup_steps: i64,
+    pub start_lr: Num,
+    pub end_lr: Num,
+    /// `end_lr - start_lr` with Python's int/float rules, as a float.
+    delta: f64,
+}
+
+impl LinearWarmup {
+    /// Validate as paddle does (its asserts become `ValueError`), before the first `step()`.
+    pub fn new(
+        nested: Nested,
+        warmup_steps: i64,
+        start_lr: Num,
+        end_lr: Num,
+        last_epoch: i64,
+        verbose: bool,
+    ) -> CoreResult<Self> {
+        let warmup_steps = validate::positive_int("warmup_steps", warmup_steps)?;
+        let end_lr = validate::finite("end_lr", end_lr)?;
+        if !end_lr.gt(start_lr) {
+            return Err(CoreError::value(format!(
+                "end_lr {} must be greater than start_lr {}",
+                validate::show(end_lr),
+                validate::show(start_lr)
+            )));
+        }
+        let base_lr = validate::learning_rate("start_lr", start_lr)?;
+        let delta = end_lr.sub(start_lr)?.as_f64();
+        Ok(Self {
+            common: Common::new(base_lr, last_epoch, verbose),
+            nested,
+            warmup_steps,
+            start_lr,
+            end_lr,
+            delta,
+        })
+    }
+
+    fn warmup_value(&self, epoch: i64) -> Num {
+        Num::Float(self.delta * epoch as f64 / self.warmup_steps as f64 + self.start_lr.as_f64())
+    }
+
+    fn nested_epoch(&self, epoch: i64) -> CoreResult<i64> {
+        epoch.checked_sub(self.warmup_steps).ok_or_else(|| {
+            CoreError::overflow(format!("epoch {epoch} - warmup_steps overflows"))
+        })
+    }
+
+    /// Give the nested scheduler (after a deep copy of this one's Python object).
+    pub fn set_nested(&mut self, nested: Nested) {
+        self.nested = nested;
+    }
+}
+
+impl Kernel for LinearWarmup {
+    fn class_name(&self) -> &'static str {
+        "LinearWarmup"
+    }
+    fn common(&self) -> &Common {
+        &self.common
+    }
+    fn common_mut(&mut self) -> &mut Common {
+        &mut self.common
+    }
+    fn get_lr(&mut self, log: &mut Log) -> CoreResult<Num> {
+        let epoch = self.common.last_epoch;
+        if epoch < self.warmup_steps {
+            Ok(self.warmup_value(epoch))
+        } else {
+            let nested_epoch = self.nested_epoch(epoch)?;
+            self.nested.step_to(nested_epoch, log)
+        }
+    }
+    fn is_pure(&self) -> bool {
+        self.nested.is_pure()
+    }
+    fn lr_at(&self, epoch: i64) -> CoreResult<Num> {
+        if epoch < self.warmup_steps {
+            Ok(self.warmup_value(epoch))
+        } else {
+            self.nested.lr_at(self.nested_epoch(epoch)?)
+        }
+    }
+    fn calls_python(&self) -> bool {
+        self.nested.calls_python()
+    }
+    fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
+        Ok(Box::new(Self {
+            common: self.common.clone(),
+            nested: self.nested.deep_clone()?,
+            warmup_steps: self.warmup_steps,
+            start_lr: self.start_lr,
+            end_lr: self.end_lr,
+            delta: self.delta,
+        }))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
