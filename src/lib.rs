@@ -5,6 +5,7 @@
 //! schedulers between nests), `precompute`. `python` is the binding layer, compiled only with
 //! the `python` feature.
 
+pub mod callback;
 pub mod cell;
 pub mod error;
 pub mod nested;

@@ -1,5 +1,6 @@
 //! The PyO3 layer: converts arguments, errors and arrays; holds no schedule math.
 
+mod callback;
 mod classes;
 mod convert;
 mod errors;

@@ -1,5 +1,4 @@
-//! The concrete scheduler classes: argument conversion into kernels and attribute getters.
-//! Every class derives from `LRScheduler` and inherits its methods.
+//! `LinearWarmup`'s binding: its nested `learning_rate` object, and the nested state dict.
 
 use std::sync::Mutex;
 
@@ -8,87 +7,13 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyTuple};
 
 use crate::nested::Nested;
-use crate::pyops::Num;
-use crate::schedules::{LinearWarmup, PolynomialDecay};
+use crate::python::classes::{is_builtin_scheduler, with_kernel};
 use crate::python::convert;
 use crate::python::foreign::PyForeign;
 use crate::python::scheduler::{
     commit_state, construct, parse_state, state_dict_of, PyLRScheduler,
 };
-
-/// Read a field of this object's kernel, downcast to its concrete type.
-fn with_kernel<K: 'static, R>(
-    slf: &Bound<'_, PyLRScheduler>,
-    f: impl FnOnce(&K) -> R,
-) -> PyResult<R> {
-    slf.get()
-        .cell
-        .read(|k| k.as_any().downcast_ref::<K>().map(f))?
-        .ok_or_else(|| PyRuntimeError::new_err("scheduler used before __init__ completed"))
-}
-
-/// Polynomial decay, as `paddle.optimizer.lr.PolynomialDecay`.
-///
-/// `lr = (base_lr - end_lr) * (1 - t / d) ** power + end_lr`, where without `cycle`
-/// `t = min(epoch, decay_steps)` and `d = decay_steps`; with `cycle`, `t = epoch` and
-/// `d = decay_steps * ceil(epoch / decay_steps)` (1 cycle at epoch 0).
-#[pyclass(extends = PyLRScheduler, frozen, subclass, name = "PolynomialDecay", module = "fastwarmup.lr")]
-pub struct PyPolynomialDecay;
-
-#[pymethods]
-impl PyPolynomialDecay {
-    #[new]
-    #[pyo3(signature = (*_args, **_kwargs), text_signature = "(learning_rate, decay_steps, end_lr=0.0001, power=1.0, cycle=False, last_epoch=-1, verbose=False)")]
-    fn __new__(
-        _args: &Bound<'_, PyTuple>,
-        _kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyClassInitializer<Self> {
-        PyClassInitializer::from(PyLRScheduler::placeholder()).add_subclass(Self)
-    }
-
-    #[pyo3(signature = (learning_rate, decay_steps, end_lr=None, power=None, cycle=false, last_epoch=-1, verbose=false))]
-    #[allow(clippy::too_many_arguments)]
-    fn __init__(
-        slf: &Bound<'_, Self>,
-        learning_rate: &Bound<'_, PyAny>,
-        decay_steps: &Bound<'_, PyAny>,
-        end_lr: Option<&Bound<'_, PyAny>>,
-        power: Option<&Bound<'_, PyAny>>,
-        cycle: bool,
-        last_epoch: i64,
-        verbose: bool,
-    ) -> PyResult<()> {
-        let kernel = PolynomialDecay::new(
-            convert::num(learning_rate, "learning_rate")?,
-            convert::int(decay_steps, "decay_steps")?,
-            end_lr.map_or(Ok(Num::Float(0.0001)), |v| convert::num(v, "end_lr"))?,
-            power.map_or(Ok(Num::Float(1.0)), |v| convert::num(v, "power"))?,
-            cycle,
-            last_epoch,
-            verbose,
-        )?;
-        construct(slf.as_super(), Box::new(kernel))
-    }
-
-    #[getter]
-    fn decay_steps(slf: &Bound<'_, Self>) -> PyResult<i64> {
-        with_kernel(slf.as_super(), |k: &PolynomialDecay| k.decay_steps)
-    }
-    #[getter]
-    fn end_lr(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        let v = with_kernel(slf.as_super(), |k: &PolynomialDecay| k.end_lr)?;
-        Ok(convert::to_py(slf.py(), v))
-    }
-    #[getter]
-    fn power(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        let v = with_kernel(slf.as_super(), |k: &PolynomialDecay| k.power)?;
-        Ok(convert::to_py(slf.py(), v))
-    }
-    #[getter]
-    fn cycle(slf: &Bound<'_, Self>) -> PyResult<bool> {
-        with_kernel(slf.as_super(), |k: &PolynomialDecay| k.cycle)
-    }
-}
+use crate::schedules::LinearWarmup;
 
 /// Linear warm-up, then another schedule, as `paddle.optimizer.lr.LinearWarmup`.
 ///
@@ -110,17 +35,6 @@ impl PyLinearWarmup {
             .ok()
             .and_then(|g| g.as_ref().map(|o| o.clone_ref(py)))
     }
-}
-
-/// Whether `obj` is an instance of exactly one of fastwarmup's classes (not a Python
-/// subclass), so it can be stepped in Rust.
-fn is_builtin_scheduler(obj: &Bound<'_, PyAny>) -> bool {
-    let py = obj.py();
-    let ty = obj.get_type();
-    obj.cast::<PyLRScheduler>()
-        .is_ok_and(|s| s.get().is_native())
-        && (ty.is(py.get_type::<PyPolynomialDecay>())
-            || ty.is(py.get_type::<PyLinearWarmup>()))
 }
 
 /// Whether `obj` has paddle's scheduler protocol.
@@ -278,10 +192,3 @@ pub(crate) fn after_copy(
     Ok(())
 }
 
-/// Register the classes in the native module.
-pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyLRScheduler>()?;
-    m.add_class::<PyPolynomialDecay>()?;
-    m.add_class::<PyLinearWarmup>()?;
-    Ok(())
-}

@@ -1,0 +1,14 @@
+//! A user's Python callable inside a kernel (`LambdaDecay`, `MultiplicativeDecay`,
+//! `CyclicLR(scale_fn=...)`). The binding layer implements it; its exceptions are carried
+//! through the core unchanged.
+
+use crate::error::CoreResult;
+use crate::pyops::Num;
+
+/// `f(x)` for a Python int or float `x`; the result as a Python number (an int stays an int).
+pub trait Callback: Send + Sync {
+    /// Call the function.
+    fn call(&self, arg: Num) -> CoreResult<Num>;
+    /// Another handle to the same function (functions are shared, as `copy.deepcopy` does).
+    fn clone_box(&self) -> Box<dyn Callback>;
+}

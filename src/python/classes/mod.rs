@@ -1,0 +1,52 @@
+//! The concrete scheduler classes, one module each: argument conversion into kernels and
+//! attribute getters. Every class derives from `LRScheduler` and inherits its methods.
+
+mod linear_warmup;
+mod polynomial;
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+
+use crate::python::scheduler::PyLRScheduler;
+
+pub(crate) use linear_warmup::after_copy;
+
+/// Every native class but `LRScheduler`: registered in the module, and stepped in Rust when
+/// nested (an instance of exactly one of these types).
+macro_rules! native_classes {
+    ($apply:ident) => {
+        $apply!(polynomial::PyPolynomialDecay, linear_warmup::PyLinearWarmup)
+    };
+}
+
+/// Read a field of this object's kernel, downcast to its concrete type.
+pub(crate) fn with_kernel<K: 'static, R>(
+    slf: &Bound<'_, PyLRScheduler>,
+    f: impl FnOnce(&K) -> R,
+) -> PyResult<R> {
+    slf.get()
+        .cell
+        .read(|k| k.as_any().downcast_ref::<K>().map(f))?
+        .ok_or_else(|| PyRuntimeError::new_err("scheduler used before __init__ completed"))
+}
+
+/// Whether `obj` is an instance of exactly one of fastwarmup's classes (not a Python
+/// subclass), so it can be stepped in Rust.
+pub(crate) fn is_builtin_scheduler(obj: &Bound<'_, PyAny>) -> bool {
+    let py = obj.py();
+    let ty = obj.get_type();
+    macro_rules! any_is {
+        ($($class:ty),*) => { false $(|| ty.is(py.get_type::<$class>()))* };
+    }
+    obj.cast::<PyLRScheduler>().is_ok_and(|s| s.get().is_native()) && native_classes!(any_is)
+}
+
+/// Register the classes in the native module.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyLRScheduler>()?;
+    macro_rules! add_all {
+        ($($class:ty),*) => { $(m.add_class::<$class>()?;)* };
+    }
+    native_classes!(add_all);
+    Ok(())
+}
