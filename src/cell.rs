@@ -5,7 +5,7 @@
 //! so that `__call__` is a plain load.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, TryLockError};
+use spin::mutex::{SpinMutex as Mutex, SpinMutexGuard as MutexGuard};
 
 use crate::error::{CoreError, CoreResult};
 use crate::pyops::Num;
@@ -26,21 +26,16 @@ impl SchedCell {
             lr_is_int: AtomicBool::new(false),
             kernel: Mutex::new(kernel),
         };
-        if let Ok(guard) = cell.kernel.try_lock() {
+        if let Some(guard) = cell.kernel.try_lock() {
             cell.publish(guard.common().last_lr);
         }
         cell
     }
 
     fn lock(&self) -> CoreResult<MutexGuard<'_, Box<dyn Kernel>>> {
-        match self.kernel.try_lock() {
-            Ok(guard) => Ok(guard),
-            // Steps are transactional and never panic, so a poisoned kernel is still consistent.
-            Err(TryLockError::Poisoned(p)) => Ok(p.into_inner()),
-            Err(TryLockError::WouldBlock) => Err(CoreError::runtime(
-                "the scheduler is already being stepped (re-entrant or concurrent call)",
-            )),
-        }
+        self.kernel.try_lock().ok_or_else(|| {
+            CoreError::runtime("the scheduler is already being stepped (re-entrant or concurrent call)")
+        })
     }
 
     fn publish(&self, lr: Num) {

@@ -72,6 +72,21 @@ impl Nested {
         }
     }
 
+    /// `out[i] = lr_at(first_epoch + i)`, for a pure owned or constant nest.
+    pub fn fill_from(&self, first_epoch: i64, out: &mut [f64]) -> CoreResult<()> {
+        match self {
+            Self::Constant(v) => {
+                out.fill(v.as_f64());
+                Ok(())
+            }
+            Self::Owned(k) => k.fill_from(first_epoch, out),
+            Self::Shared(cell) => cell.read(|k| k.fill_from(first_epoch, out))?,
+            Self::Foreign(_) => Err(crate::error::CoreError::runtime(
+                "a foreign scheduler cannot be evaluated without stepping it",
+            )),
+        }
+    }
+
     /// Whether stepping calls into Python.
     pub fn calls_python(&self) -> bool {
         match self {

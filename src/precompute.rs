@@ -59,17 +59,15 @@ pub fn fill(mut kernel: Box<dyn Kernel>, out: &mut [f64]) -> CoreResult<()> {
 }
 
 /// `out[i] = lr_at(start + 1 + i)`, over all cores; the first error in epoch order wins.
+/// (`check_request` has verified that every epoch fits in an i64.)
 fn fill_parallel(kernel: &dyn Kernel, start: i64, out: &mut [f64]) -> CoreResult<()> {
     let results: Vec<CoreResult<()>> = out
         .par_chunks_mut(CHUNK)
         .enumerate()
         .map(|(chunk_index, chunk)| {
-            let mut epoch = start + 1 + (chunk_index * CHUNK) as i64;
-            for slot in chunk {
-                *slot = kernel.lr_at(epoch)?.as_f64();
-                epoch += 1;
-            }
-            Ok(())
+            let offset = i64::try_from(chunk_index * CHUNK)
+                .map_err(|_| CoreError::overflow("precompute offset overflows"))?;
+            kernel.fill_from(start + 1 + offset, chunk)
         })
         .collect();
     results.into_iter().collect()

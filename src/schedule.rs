@@ -120,6 +120,16 @@ pub trait Kernel: Send + Sync + 'static {
     fn lr_at(&self, _epoch: i64) -> CoreResult<Num> {
         Err(CoreError::runtime("lr_at called on a schedule that is not pure"))
     }
+    /// For a pure kernel: `out[i] = lr_at(first_epoch + i)` as floats. Override with a tight
+    /// loop where one helps; the default calls `lr_at` per element.
+    fn fill_from(&self, first_epoch: i64, out: &mut [f64]) -> CoreResult<()> {
+        let mut epoch = first_epoch;
+        for slot in out {
+            *slot = self.lr_at(epoch)?.as_f64();
+            epoch += 1;
+        }
+        Ok(())
+    }
     /// Whether `step(None)` produces the same value as `step(Some(last_epoch + 1))`.
     fn sequential_is_explicit(&self) -> bool {
         true

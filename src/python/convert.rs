@@ -18,8 +18,8 @@ fn describe(obj: &Bound<'_, PyAny>) -> String {
 fn int_of(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
     obj.extract::<i64>().map_err(|err| {
         if err.is_instance_of::<PyOverflowError>(obj.py()) {
-            PyOverflowError::new_err(format!(
-                "{name}={} does not fit in a signed 64-bit integer",
+            PyValueError::new_err(format!(
+                "{name}={} is out of range: fastwarmup supports signed 64-bit integers",
                 describe(obj)
             ))
         } else {

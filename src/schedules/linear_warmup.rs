@@ -98,6 +98,22 @@ impl Kernel for LinearWarmup {
             self.nested.lr_at(self.nested_epoch(epoch)?)
         }
     }
+    fn fill_from(&self, first_epoch: i64, out: &mut [f64]) -> CoreResult<()> {
+        // Epochs before `warmup_steps` warm up; the rest is the nest's, from its epoch 0 on.
+        let warm = usize::try_from(self.warmup_steps.saturating_sub(first_epoch))
+            .unwrap_or(0)
+            .min(out.len());
+        let (warming, nested) = out.split_at_mut(warm);
+        let mut epoch = first_epoch;
+        for slot in warming {
+            *slot = self.warmup_value(epoch).as_f64();
+            epoch += 1;
+        }
+        if nested.is_empty() {
+            return Ok(());
+        }
+        self.nested.fill_from(self.nested_epoch(epoch)?, nested)
+    }
     fn calls_python(&self) -> bool {
         self.nested.calls_python()
     }

@@ -93,6 +93,23 @@ impl Kernel for PolynomialDecay {
     fn lr_at(&self, epoch: i64) -> CoreResult<Num> {
         self.value_at(epoch).map(Num::Float)
     }
+    fn fill_from(&self, first_epoch: i64, out: &mut [f64]) -> CoreResult<()> {
+        let mut epoch = first_epoch;
+        let mut slots = out.iter_mut();
+        for slot in slots.by_ref() {
+            if !self.cycle && epoch >= self.decay_steps {
+                // Past decay_steps (without cycle) every epoch computes the same expression
+                // from the same operands: compute it once and fill the run.
+                let tail = self.value_at(epoch)?;
+                *slot = tail;
+                slots.for_each(|s| *s = tail);
+                return Ok(());
+            }
+            *slot = self.value_at(epoch)?;
+            epoch += 1;
+        }
+        Ok(())
+    }
     fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
         Ok(Box::new(self.clone()))
     }
@@ -143,6 +160,19 @@ mod tests {
     fn cycle_with_negative_epoch_divides_by_zero_like_python() {
         let p = poly(1.0, true);
         assert!(matches!(p.value_at(-3), Err(CoreError::ZeroDivision(_))));
+    }
+
+    #[test]
+    fn filled_tail_equals_per_epoch_values() {
+        for power in [0.5, 0.9, 1.0, 2.0] {
+            let p = poly(power, false);
+            let mut out = vec![0.0; 40];
+            p.fill_from(-5, &mut out).unwrap();
+            for (i, v) in out.iter().enumerate() {
+                let expected = p.value_at(-5 + i as i64).unwrap();
+                assert_eq!(v.to_bits(), expected.to_bits(), "power {power} epoch {}", i as i64 - 5);
+            }
+        }
     }
 
     #[test]

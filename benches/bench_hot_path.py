@@ -1,0 +1,43 @@
+"""Per-step cost of ``s.step(); s()`` for the seed schedule, against paddle and against a
+floor: the same loop making two no-op C-method calls."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import scaled
+from schedules import seed, step_loop
+
+from fastwarmup import lr
+
+GROUP = "per-step: s.step(); s()"
+
+
+def step_and_call(sched, n: int) -> None:  # noqa: ANN001
+    for _ in range(n):
+        sched.step()
+        sched()
+
+
+def two_noop_calls(n: int) -> None:
+    x = 1.0
+    for _ in range(n):
+        x.conjugate()
+        x.is_integer()
+
+
+def test_step_call_matches_paddle(plr):
+    assert np.array_equal(step_loop(seed(lr), 20_000), step_loop(seed(plr), 20_000))
+
+
+@pytest.mark.benchmark(group=GROUP)
+@pytest.mark.parametrize("impl", ["fastwarmup", "paddle", "floor"])
+def test_step_call(benchmark, impl, request):
+    n = scaled(benchmark, 100_000, 1_000)
+    if impl == "floor":
+        benchmark(two_noop_calls, n)
+        return
+    module = lr if impl == "fastwarmup" else request.getfixturevalue("plr")
+    sched = seed(module)
+    benchmark(step_and_call, sched, n)
+    assert sched.last_epoch >= n
