@@ -2,7 +2,7 @@
 
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyFloat, PyInt};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyTuple};
 
 use crate::pyops::Num;
 
@@ -100,4 +100,42 @@ pub fn to_py(py: Python<'_>, value: Num) -> Py<PyAny> {
             |o| o.into_any().unbind(),
         ),
     }
+}
+
+/// The one optional argument of `method(name=None)`, from `*args, **kwargs`, with CPython's
+/// messages for a wrong call.
+pub fn single_optional_arg<'py>(
+    method: &str,
+    name: &str,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let positional = args.len();
+    if positional > 1 {
+        return Err(PyTypeError::new_err(format!(
+            "{method}() takes at most 1 argument ({positional} given)"
+        )));
+    }
+    let mut value = if positional == 1 {
+        Some(args.get_item(0)?)
+    } else {
+        None
+    };
+    if let Some(kwargs) = kwargs {
+        for (key, item) in kwargs.iter() {
+            if key.extract::<&str>().ok() != Some(name) {
+                return Err(PyTypeError::new_err(format!(
+                    "{method}() got an unexpected keyword argument {}",
+                    key.repr()?
+                )));
+            }
+            if value.is_some() {
+                return Err(PyTypeError::new_err(format!(
+                    "{method}() got multiple values for argument '{name}'"
+                )));
+            }
+            value = Some(item);
+        }
+    }
+    Ok(value.filter(|v| !v.is_none()))
 }

@@ -318,9 +318,15 @@ impl PyLRScheduler {
     }
 
     /// Advance `last_epoch` by one, or set it to `epoch`, and recompute `last_lr`.
-    #[pyo3(signature = (epoch=None))]
-    fn step(slf: &Bound<'_, Self>, epoch: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-        let epoch = convert::epoch(epoch)?;
+    // `*args, **kwargs` is parsed by hand: PyO3's generic parser for `epoch=None` costs more
+    // than the rest of a warm-up step.
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, epoch=None)")]
+    fn step(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
+        let epoch = convert::epoch(convert::single_optional_arg("step", "epoch", args, kwargs)?.as_ref())?;
         let this = slf.get();
         if !this.is_native() {
             return python_step(slf, epoch);
