@@ -54,7 +54,7 @@ impl Nested {
     pub fn is_pure(&self) -> bool {
         match self {
             Self::Constant(_) => true,
-            Self::Shared(cell) => cell.read(|k| k.is_pure()).unwrap_or(false),
+            Self::Shared(cell) => cell.read(Kernel::is_pure).unwrap_or(false),
             Self::Owned(k) => k.is_pure(),
             Self::Foreign(_) => false,
         }
@@ -91,7 +91,7 @@ impl Nested {
     pub fn calls_python(&self) -> bool {
         match self {
             Self::Constant(_) => false,
-            Self::Shared(cell) => cell.read(|k| k.calls_python()).unwrap_or(true),
+            Self::Shared(cell) => cell.read(Kernel::calls_python).unwrap_or(true),
             Self::Owned(k) => k.calls_python(),
             Self::Foreign(_) => true,
         }

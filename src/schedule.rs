@@ -118,15 +118,15 @@ pub trait Kernel: Send + Sync + 'static {
     }
     /// For a pure kernel: the value `step(Some(epoch))` would produce, without touching state.
     fn lr_at(&self, _epoch: i64) -> CoreResult<Num> {
-        Err(CoreError::runtime("lr_at called on a schedule that is not pure"))
+        Err(CoreError::runtime(
+            "lr_at called on a schedule that is not pure",
+        ))
     }
     /// For a pure kernel: `out[i] = lr_at(first_epoch + i)` as floats. Override with a tight
     /// loop where one helps; the default calls `lr_at` per element.
     fn fill_from(&self, first_epoch: i64, out: &mut [f64]) -> CoreResult<()> {
-        let mut epoch = first_epoch;
-        for slot in out {
+        for (slot, epoch) in out.iter_mut().zip(first_epoch..) {
             *slot = self.lr_at(epoch)?.as_f64();
-            epoch += 1;
         }
         Ok(())
     }

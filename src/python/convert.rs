@@ -11,7 +11,9 @@ fn describe(obj: &Bound<'_, PyAny>) -> String {
         .get_type()
         .name()
         .map_or_else(|_| "?".to_owned(), |n| n.to_string());
-    let text = obj.repr().map_or_else(|_| "?".to_owned(), |r| r.to_string());
+    let text = obj
+        .repr()
+        .map_or_else(|_| "?".to_owned(), |r| r.to_string());
     format!("{type_name} {text}")
 }
 

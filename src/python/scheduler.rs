@@ -12,9 +12,9 @@ use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 use crate::cell::SchedCell;
 use crate::precompute;
 use crate::pyops::Num;
+use crate::python::convert;
 use crate::schedule::{next_epoch, Kernel, Log, StateValue};
 use crate::schedules::Base;
-use crate::python::convert;
 
 /// Base class of all learning-rate schedulers, as `paddle.optimizer.lr.LRScheduler`.
 ///
@@ -127,9 +127,8 @@ fn python_step(slf: &Bound<'_, PyLRScheduler>, epoch: Option<i64>) -> PyResult<(
 fn state_to_py(py: Python<'_>, value: &StateValue) -> Py<PyAny> {
     match value {
         StateValue::Int(i) => convert::to_py(py, Num::Int(*i)),
-        StateValue::Num(n) => convert::to_py(py, *n),
+        StateValue::Num(n) | StateValue::OptNum(Some(n)) => convert::to_py(py, *n),
         StateValue::OptNum(None) => py.None(),
-        StateValue::OptNum(Some(n)) => convert::to_py(py, *n),
     }
 }
 
@@ -166,9 +165,7 @@ fn state_keys_of(slf: &Bound<'_, PyLRScheduler>) -> PyResult<Vec<String>> {
 }
 
 /// paddle's `state_dict()` over this object's keys; `nested` adds `LinearWarmup_LR`.
-pub(crate) fn state_dict_of<'py>(
-    slf: &Bound<'py, PyLRScheduler>,
-) -> PyResult<Bound<'py, PyDict>> {
+pub(crate) fn state_dict_of<'py>(slf: &Bound<'py, PyLRScheduler>) -> PyResult<Bound<'py, PyDict>> {
     let py = slf.py();
     let keys = state_keys_of(slf)?;
     let (common, extra) = slf
@@ -219,12 +216,17 @@ pub(crate) fn parse_state(
     let state = state.cast::<PyDict>().map_err(|_| {
         PyTypeError::new_err(format!(
             "state_dict must be a dict, got {}",
-            state.get_type().name().map_or_else(|_| "?".into(), |n| n.to_string())
+            state
+                .get_type()
+                .name()
+                .map_or_else(|_| "?".into(), |n| n.to_string())
         ))
     })?;
     let keys = state_keys_of(slf)?;
-    let extra_names: Vec<&'static str> =
-        slf.get().cell.read(|k| k.extra_state().iter().map(|(n, _)| *n).collect())?;
+    let extra_names: Vec<&'static str> = slf
+        .get()
+        .cell
+        .read(|k| k.extra_state().iter().map(|(n, _)| *n).collect())?;
     let mut pending = PendingState {
         last_epoch: 0,
         last_lr: Num::Float(0.0),
@@ -260,7 +262,9 @@ pub(crate) fn parse_state(
         .iter()
         .filter_map(|k| k.extract::<String>().ok())
         .filter(|k| {
-            !keys.contains(k) && !extra_names.contains(&k.as_str()) && !also_used.contains(&k.as_str())
+            !keys.contains(k)
+                && !extra_names.contains(&k.as_str())
+                && !also_used.contains(&k.as_str())
         })
         .count();
     if unused > 0 {
@@ -314,7 +318,10 @@ impl PyLRScheduler {
             Some(obj) => convert::num(obj, "learning_rate")?,
             None => Num::Float(0.1),
         };
-        construct(slf, Box::new(Base::new(learning_rate, last_epoch, verbose)?))
+        construct(
+            slf,
+            Box::new(Base::new(learning_rate, last_epoch, verbose)?),
+        )
     }
 
     /// Advance `last_epoch` by one, or set it to `epoch`, and recompute `last_lr`.
@@ -326,7 +333,8 @@ impl PyLRScheduler {
         args: &Bound<'_, PyTuple>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
-        let epoch = convert::epoch(convert::single_optional_arg("step", "epoch", args, kwargs)?.as_ref())?;
+        let epoch =
+            convert::epoch(convert::single_optional_arg("step", "epoch", args, kwargs)?.as_ref())?;
         let this = slf.get();
         if !this.is_native() {
             return python_step(slf, epoch);
@@ -359,7 +367,7 @@ impl PyLRScheduler {
 
     /// Set `self.keys` to the names `state_dict()` saves.
     fn state_keys(slf: &Bound<'_, Self>) -> PyResult<()> {
-        let keys = slf.get().cell.read(|k| k.state_keys())?;
+        let keys = slf.get().cell.read(Kernel::state_keys)?;
         slf.setattr("keys", PyList::new(slf.py(), keys)?)
     }
 
@@ -376,7 +384,8 @@ impl PyLRScheduler {
 
     /// Alias of `set_state_dict`.
     fn set_dict(slf: &Bound<'_, Self>, state_dict: &Bound<'_, PyAny>) -> PyResult<()> {
-        slf.call_method1("set_state_dict", (state_dict,)).map(|_| ())
+        slf.call_method1("set_state_dict", (state_dict,))
+            .map(|_| ())
     }
 
     /// The next `n` learning rates as a NumPy array, without changing the scheduler.
@@ -532,8 +541,7 @@ fn copy_of(slf: &Bound<'_, PyLRScheduler>, memo: &Bound<'_, PyAny>) -> PyResult<
     let deepcopy = py.import("copy")?.getattr("deepcopy")?;
     let own_dict = slf.getattr("__dict__")?;
     let copied = deepcopy.call1((own_dict, memo))?;
-    new.getattr("__dict__")?
-        .call_method1("update", (copied,))?;
+    new.getattr("__dict__")?.call_method1("update", (copied,))?;
     crate::python::classes::after_copy(slf, new_sched, memo)?;
     Ok(new.unbind())
 }

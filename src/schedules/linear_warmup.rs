@@ -58,9 +58,9 @@ impl LinearWarmup {
     }
 
     fn nested_epoch(&self, epoch: i64) -> CoreResult<i64> {
-        epoch.checked_sub(self.warmup_steps).ok_or_else(|| {
-            CoreError::overflow(format!("epoch {epoch} - warmup_steps overflows"))
-        })
+        epoch
+            .checked_sub(self.warmup_steps)
+            .ok_or_else(|| CoreError::overflow(format!("epoch {epoch} - warmup_steps overflows")))
     }
 
     /// Give the nested scheduler (after a deep copy of this one's Python object).

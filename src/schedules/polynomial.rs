@@ -94,19 +94,14 @@ impl Kernel for PolynomialDecay {
         self.value_at(epoch).map(Num::Float)
     }
     fn fill_from(&self, first_epoch: i64, out: &mut [f64]) -> CoreResult<()> {
-        let mut epoch = first_epoch;
-        let mut slots = out.iter_mut();
-        for slot in slots.by_ref() {
+        for (index, epoch) in (0..out.len()).zip(first_epoch..) {
             if !self.cycle && epoch >= self.decay_steps {
                 // Past decay_steps (without cycle) every epoch computes the same expression
                 // from the same operands: compute it once and fill the run.
-                let tail = self.value_at(epoch)?;
-                *slot = tail;
-                slots.for_each(|s| *s = tail);
+                out[index..].fill(self.value_at(epoch)?);
                 return Ok(());
             }
-            *slot = self.value_at(epoch)?;
-            epoch += 1;
+            out[index] = self.value_at(epoch)?;
         }
         Ok(())
     }
@@ -168,9 +163,13 @@ mod tests {
             let p = poly(power, false);
             let mut out = vec![0.0; 40];
             p.fill_from(-5, &mut out).unwrap();
-            for (i, v) in out.iter().enumerate() {
-                let expected = p.value_at(-5 + i as i64).unwrap();
-                assert_eq!(v.to_bits(), expected.to_bits(), "power {power} epoch {}", i as i64 - 5);
+            for (v, epoch) in out.iter().zip(-5..) {
+                let expected = p.value_at(epoch).unwrap();
+                assert_eq!(
+                    v.to_bits(),
+                    expected.to_bits(),
+                    "power {power} epoch {epoch}"
+                );
             }
         }
     }

@@ -139,7 +139,10 @@ impl PyLinearWarmup {
     fn state_dict<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyDict>> {
         let out = state_dict_of(slf.as_super())?;
         if let Some(nested) = nested_scheduler(slf) {
-            out.set_item("LinearWarmup_LR", nested.bind(slf.py()).call_method0("state_dict")?)?;
+            out.set_item(
+                "LinearWarmup_LR",
+                nested.bind(slf.py()).call_method0("state_dict")?,
+            )?;
         }
         Ok(out)
     }
@@ -169,8 +172,10 @@ pub(crate) fn after_copy(
     memo: &Bound<'_, PyAny>,
 ) -> PyResult<()> {
     let py = original.py();
-    let (Ok(original), Ok(new)) = (original.cast::<PyLinearWarmup>(), new.cast::<PyLinearWarmup>())
-    else {
+    let (Ok(original), Ok(new)) = (
+        original.cast::<PyLinearWarmup>(),
+        new.cast::<PyLinearWarmup>(),
+    ) else {
         return Ok(());
     };
     let Some(nested) = original.get().nested_object(py) else {
@@ -191,4 +196,3 @@ pub(crate) fn after_copy(
     }
     Ok(())
 }
-

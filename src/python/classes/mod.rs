@@ -38,7 +38,9 @@ pub(crate) fn is_builtin_scheduler(obj: &Bound<'_, PyAny>) -> bool {
     macro_rules! any_is {
         ($($class:ty),*) => { false $(|| ty.is(py.get_type::<$class>()))* };
     }
-    obj.cast::<PyLRScheduler>().is_ok_and(|s| s.get().is_native()) && native_classes!(any_is)
+    obj.cast::<PyLRScheduler>()
+        .is_ok_and(|s| s.get().is_native())
+        && native_classes!(any_is)
 }
 
 /// Register the classes in the native module.

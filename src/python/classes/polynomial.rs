@@ -71,4 +71,3 @@ impl PyPolynomialDecay {
         with_kernel(slf.as_super(), |k: &PolynomialDecay| k.cycle)
     }
 }
-
