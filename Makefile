@@ -35,7 +35,7 @@ lint: $(PY) ## cargo fmt --check, clippy -D warnings, ruff
 .PHONY: test
 test: install-test ## everything CI runs: Rust unit tests, stub check, pytest (parity against paddle)
 	cargo test
-	$(PY) -m mypy.stubtest fastwarmup._fastwarmup --ignore-missing-stub
+	$(PY) -m mypy.stubtest fastwarmup._fastwarmup --allowlist stubtest-allowlist.txt
 	FASTWARMUP_REQUIRE_PADDLE=1 $(PY) -m pytest -q -p no:cacheprovider
 
 .PHONY: bench

@@ -6,14 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conftest import scaled
-from schedules import seed, step_loop
-
 from fastwarmup import lr
+
+from schedules import seed, step_loop
 
 GROUP = "per-step: s.step(); s()"
 
 
-def step_and_call(sched, n: int) -> None:  # noqa: ANN001
+def step_and_call(sched, n: int) -> None:
     for _ in range(n):
         sched.step()
         sched()

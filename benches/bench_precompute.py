@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conftest import scaled
-from schedules import seed, seed_numpy, step_loop
-
 from fastwarmup import lr
+
+from schedules import seed, seed_numpy, step_loop
 
 GROUP = "precompute(1M): LinearWarmup(PolynomialDecay)"
 

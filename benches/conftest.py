@@ -29,7 +29,7 @@ def scaled(benchmark, full: int, check: int) -> int:
     return check if benchmark.disabled else full
 
 
-def pytest_terminal_summary(terminalreporter, config):  # noqa: ANN001
+def pytest_terminal_summary(terminalreporter, config):
     """Print, per group, every other entry's min and median time over fastwarmup's."""
     session = getattr(config, "_benchmarksession", None)
     if session is None or session.disabled or not session.benchmarks:

@@ -9,8 +9,8 @@ DECAY = 1_000_000
 POWER = 0.9
 
 
-def seed(module):  # noqa: ANN001 - fastwarmup.lr or paddle.optimizer.lr
-    """``LinearWarmup(PolynomialDecay(0.1, 1_000_000, end_lr=0.0, power=0.9), 10_000, 0.0, 0.1)``."""
+def seed(module):
+    """The issue's benchmark schedule: LinearWarmup over PolynomialDecay(power=0.9)."""
     decay = module.PolynomialDecay(0.1, DECAY, end_lr=0.0, power=POWER)
     return module.LinearWarmup(decay, WARMUP, 0.0, 0.1)
 
@@ -25,7 +25,7 @@ def seed_numpy(n: int) -> np.ndarray:
     return np.where(e < WARMUP, warm, decay)
 
 
-def step_loop(sched, n: int) -> np.ndarray:  # noqa: ANN001
+def step_loop(sched, n: int) -> np.ndarray:
     """``n`` values by the training-loop protocol: read, then step."""
     out = np.empty(n)
     for i in range(n):

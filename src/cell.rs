@@ -4,8 +4,8 @@
 //! callback is refused instead of deadlocking); the current value is also published in atomics
 //! so that `__call__` is a plain load.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use spin::mutex::{SpinMutex as Mutex, SpinMutexGuard as MutexGuard};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::error::{CoreError, CoreResult};
 use crate::pyops::Num;
@@ -34,7 +34,9 @@ impl SchedCell {
 
     fn lock(&self) -> CoreResult<MutexGuard<'_, Box<dyn Kernel>>> {
         self.kernel.try_lock().ok_or_else(|| {
-            CoreError::runtime("the scheduler is already being stepped (re-entrant or concurrent call)")
+            CoreError::runtime(
+                "the scheduler is already being stepped (re-entrant or concurrent call)",
+            )
         })
     }
 

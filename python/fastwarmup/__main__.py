@@ -18,13 +18,13 @@ N = 1_000_000
 EDGE_STEPS = (0, 1, 99, 100, 101, 600, 1099, 1100, 1200)
 
 
-def seed_schedule(module):  # noqa: ANN001 - fastwarmup.lr or paddle.optimizer.lr
+def seed_schedule(module):
     """The issue's example schedule, built from ``module``."""
     decay = module.PolynomialDecay(0.1, decay_steps=1000, end_lr=0.0, power=0.9)
     return module.LinearWarmup(decay, warmup_steps=100, start_lr=0.0, end_lr=0.1)
 
 
-def best_of(repeats: int, fn) -> float:  # noqa: ANN001
+def best_of(repeats: int, fn) -> float:
     """Minimum wall time of ``fn()`` over ``repeats`` runs (the machine is shared and noisy)."""
     best = float("inf")
     for _ in range(repeats):

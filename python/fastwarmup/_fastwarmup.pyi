@@ -9,7 +9,9 @@ from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+from typing_extensions import disjoint_base
 
+__all__ = ["LRScheduler", "LinearWarmup", "PolynomialDecay", "__version__"]
 __version__: str
 
 class _SchedulerLike(Protocol):
@@ -18,6 +20,7 @@ class _SchedulerLike(Protocol):
     def state_dict(self) -> dict[str, Any]: ...
     def set_state_dict(self, state_dict: dict[str, Any]) -> None: ...
 
+@disjoint_base
 class LRScheduler:
     """Base class: ``step()`` advances ``last_epoch`` and recomputes ``last_lr = get_lr()``."""
 
@@ -50,14 +53,15 @@ class LRScheduler:
     def set_dict(self, state_dict: dict[str, Any]) -> None:
         """Alias of ``set_state_dict``."""
     def precompute(
-        self, n: int, *, dtype: npt.DTypeLike = ...
+        self, n: int, *, dtype: npt.DTypeLike | None = None
     ) -> npt.NDArray[np.float64] | npt.NDArray[np.float32]:
         """The next ``n`` learning rates, without changing the scheduler.
 
         Args:
             n: how many values; element 0 is ``self()``, element ``i`` is the value after ``i``
                 more ``step()`` calls.
-            dtype: ``numpy.float64`` (default) or ``numpy.float32`` (the float64 values, rounded).
+            dtype: ``numpy.float64`` (default, also for ``None``) or ``numpy.float32`` (the
+                float64 values, rounded to nearest).
 
         Returns:
             A 1-D array of length ``n``.
@@ -113,6 +117,7 @@ class PolynomialDecay(LRScheduler):
     @property
     def cycle(self) -> bool: ...
 
+@disjoint_base
 class LinearWarmup(LRScheduler):
     """``lr = start_lr + (end_lr - start_lr) * epoch / warmup_steps`` for
     ``epoch < warmup_steps``; then ``learning_rate`` (a number, or the nested scheduler stepped
