@@ -22,7 +22,14 @@ use crate::schedules::Base;
 /// `get_lr()`; `__call__()` returns `last_lr`. Subclass it in Python and override `get_lr()`
 /// to define a schedule: attributes set before `super().__init__(learning_rate, last_epoch,
 /// verbose)` are visible to `get_lr()` during the construction step.
-#[pyclass(subclass, frozen, dict, name = "LRScheduler", module = "fastwarmup.lr")]
+#[pyclass(
+    subclass,
+    frozen,
+    dict,
+    weakref,
+    name = "LRScheduler",
+    module = "fastwarmup.lr"
+)]
 pub struct PyLRScheduler {
     pub(crate) cell: Arc<SchedCell>,
     /// Set at construction when the Python type overrides `get_lr`: stepping then calls it.
@@ -307,15 +314,24 @@ impl PyLRScheduler {
         Self::placeholder()
     }
 
-    #[pyo3(signature = (learning_rate=None, last_epoch=-1, verbose=false))]
+    // Bound by hand: `learning_rate=None` must be refused (as paddle does), not taken as the
+    // default, and PyO3 cannot tell an explicit None from a missing argument.
+    #[pyo3(signature = (*args, **kwargs))]
     fn __init__(
         slf: &Bound<'_, Self>,
-        learning_rate: Option<&Bound<'_, PyAny>>,
-        last_epoch: i64,
-        verbose: bool,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
+        let [learning_rate, last_epoch, verbose] = convert::bind_args(
+            "LRScheduler.__init__",
+            ["learning_rate", "last_epoch", "verbose"],
+            args,
+            kwargs,
+        )?;
+        let (last_epoch, verbose) =
+            convert::construction_state(last_epoch.as_ref(), verbose.as_ref())?;
         let learning_rate = match learning_rate {
-            Some(obj) => convert::num(obj, "learning_rate")?,
+            Some(obj) => convert::num(&obj, "learning_rate")?,
             None => Num::Float(0.1),
         };
         construct(
@@ -403,19 +419,21 @@ impl PyLRScheduler {
         let n = convert::count(n, "n")?;
         let single = float_dtype(py, dtype)?;
         let item_size = if single { 4 } else { 8 };
-        let values = if slf.get().is_native() {
-            let kernel = slf.get().cell.snapshot()?;
-            precompute::check_request(kernel.as_ref(), n, item_size, memory_limit())?;
+        let this = slf.get();
+        this.cell
+            .read(|k| precompute::check_request(k, n, item_size, memory_limit()))??;
+        // A schedule that calls Python is stepped as a Python deep copy (memo-aware, so
+        // references back into the tree copy correctly); the rest is computed in Rust.
+        let rust_only = this.is_native() && !this.cell.read(Kernel::calls_python)?;
+        let values = if rust_only {
+            let kernel = this.cell.snapshot()?;
             let mut out = Vec::new();
             out.try_reserve_exact(n).map_err(|_| {
                 PyValueError::new_err(format!("n={n} is more than can be allocated"))
             })?;
             out.resize(n, 0.0);
-            if kernel.calls_python() {
-                precompute::fill(kernel, &mut out)?;
-            } else {
-                py.detach(|| precompute::fill(kernel, &mut out))?;
-            }
+            // Nothing in `kernel` holds a Python object (calls_python() is false).
+            py.detach(|| precompute::fill(kernel, &mut out))?;
             out
         } else {
             step_python_copy(slf, n)?
@@ -522,8 +540,8 @@ fn step_python_copy(slf: &Bound<'_, PyLRScheduler>, n: usize) -> PyResult<Vec<f6
     Ok(out)
 }
 
-/// A deep copy: a new object of the same Python type, a copy of the kernel, a deep copy of
-/// `__dict__`, and (for `LinearWarmup`) a deep copy of the nested scheduler wired in.
+/// A deep copy: a new object of the same Python type, registered in `memo` first (so cycles
+/// through it resolve), a copy of the kernel, and a deep copy of `__dict__`.
 fn copy_of(slf: &Bound<'_, PyLRScheduler>, memo: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     let py = slf.py();
     let ty: Bound<'_, PyType> = slf.get_type();
@@ -533,15 +551,17 @@ fn copy_of(slf: &Bound<'_, PyLRScheduler>, memo: &Bound<'_, PyAny>) -> PyResult<
     }
     let new_sched = new.cast::<PyLRScheduler>()?;
     let this = slf.get();
-    new_sched.get().cell.replace(this.cell.snapshot()?)?;
+    let kernel = match crate::python::classes::copy_kernel(slf, new_sched, memo)? {
+        Some(kernel) => kernel,
+        None => this.cell.snapshot()?,
+    };
+    new_sched.get().cell.replace(kernel)?;
     new_sched
         .get()
         .python_get_lr
         .store(!this.is_native(), Ordering::Relaxed);
     let deepcopy = py.import("copy")?.getattr("deepcopy")?;
-    let own_dict = slf.getattr("__dict__")?;
-    let copied = deepcopy.call1((own_dict, memo))?;
+    let copied = deepcopy.call1((slf.getattr("__dict__")?, memo))?;
     new.getattr("__dict__")?.call_method1("update", (copied,))?;
-    crate::python::classes::after_copy(slf, new_sched, memo)?;
     Ok(new.unbind())
 }

@@ -63,9 +63,17 @@ impl LinearWarmup {
             .ok_or_else(|| CoreError::overflow(format!("epoch {epoch} - warmup_steps overflows")))
     }
 
-    /// Give the nested scheduler (after a deep copy of this one's Python object).
-    pub fn set_nested(&mut self, nested: Nested) {
-        self.nested = nested;
+    /// A copy with another nested scheduler (a deep copy of the Python object wires in the
+    /// copy of its nested object).
+    pub fn with_nested(&self, nested: Nested) -> Self {
+        Self {
+            common: self.common.clone(),
+            nested,
+            warmup_steps: self.warmup_steps,
+            start_lr: self.start_lr,
+            end_lr: self.end_lr,
+            delta: self.delta,
+        }
     }
 }
 
@@ -118,14 +126,7 @@ impl Kernel for LinearWarmup {
         self.nested.calls_python()
     }
     fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
-        Ok(Box::new(Self {
-            common: self.common.clone(),
-            nested: self.nested.deep_clone()?,
-            warmup_steps: self.warmup_steps,
-            start_lr: self.start_lr,
-            end_lr: self.end_lr,
-            delta: self.delta,
-        }))
+        Ok(Box::new(self.with_nested(self.nested.deep_clone()?)))
     }
     fn as_any(&self) -> &dyn Any {
         self

@@ -1,10 +1,13 @@
 //! `LinearWarmup`'s binding: its nested `learning_rate` object, and the nested state dict.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyTuple, PyType};
+use pyo3::PyTraverseError;
 
 use crate::nested::Nested;
 use crate::python::classes::{is_builtin_scheduler, with_kernel};
@@ -13,6 +16,7 @@ use crate::python::foreign::PyForeign;
 use crate::python::scheduler::{
     commit_state, construct, parse_state, state_dict_of, PyLRScheduler,
 };
+use crate::schedule::Kernel;
 use crate::schedules::LinearWarmup;
 
 /// Linear warm-up, then another schedule, as `paddle.optimizer.lr.LinearWarmup`.
@@ -26,6 +30,9 @@ use crate::schedules::LinearWarmup;
 pub struct PyLinearWarmup {
     /// The `learning_rate` object as given (returned by the attribute, live).
     learning_rate: Mutex<Option<Py<PyAny>>>,
+    /// Whether the kernel holds a second reference to it (a foreign scheduler), which the
+    /// garbage collector must be told about.
+    kernel_holds_nested: AtomicBool,
 }
 
 impl PyLinearWarmup {
@@ -37,9 +44,10 @@ impl PyLinearWarmup {
     }
 }
 
-/// Whether `obj` has paddle's scheduler protocol.
+/// Whether `obj` has paddle's scheduler protocol (an instance, not a scheduler class).
 fn is_scheduler_like(obj: &Bound<'_, PyAny>) -> bool {
-    obj.is_callable()
+    !obj.is_instance_of::<PyType>()
+        && obj.is_callable()
         && ["step", "state_dict", "set_state_dict"]
             .iter()
             .all(|m| obj.getattr(*m).is_ok_and(|a| a.is_callable()))
@@ -86,21 +94,25 @@ impl PyLinearWarmup {
     ) -> PyClassInitializer<Self> {
         PyClassInitializer::from(PyLRScheduler::placeholder()).add_subclass(Self {
             learning_rate: Mutex::new(None),
+            kernel_holds_nested: AtomicBool::new(false),
         })
     }
 
-    #[pyo3(signature = (learning_rate, warmup_steps, start_lr, end_lr, last_epoch=-1, verbose=false))]
+    #[pyo3(signature = (learning_rate, warmup_steps, start_lr, end_lr, last_epoch=None, verbose=None))]
     fn __init__(
         slf: &Bound<'_, Self>,
         learning_rate: &Bound<'_, PyAny>,
         warmup_steps: &Bound<'_, PyAny>,
         start_lr: &Bound<'_, PyAny>,
         end_lr: &Bound<'_, PyAny>,
-        last_epoch: i64,
-        verbose: bool,
+        last_epoch: Option<&Bound<'_, PyAny>>,
+        verbose: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
+        let (last_epoch, verbose) = convert::construction_state(last_epoch, verbose)?;
+        let nested = nested_of(learning_rate)?;
+        let foreign = matches!(nested, Nested::Foreign(_));
         let kernel = LinearWarmup::new(
-            nested_of(learning_rate)?,
+            nested,
             convert::int(warmup_steps, "warmup_steps")?,
             convert::num(start_lr, "start_lr")?,
             convert::num(end_lr, "end_lr")?,
@@ -110,7 +122,37 @@ impl PyLinearWarmup {
         if let Ok(mut slot) = slf.get().learning_rate.lock() {
             *slot = Some(learning_rate.clone().unbind());
         }
+        slf.get()
+            .kernel_holds_nested
+            .store(foreign, Ordering::Relaxed);
         construct(slf.as_super(), Box::new(kernel))
+    }
+
+    /// The nested object is the one reference a `LinearWarmup` holds to other Python objects
+    /// (its kernel's foreign scheduler is the same object).
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        if let Ok(slot) = self.learning_rate.try_lock() {
+            visit.call(slot.as_ref())?;
+            if self.kernel_holds_nested.load(Ordering::Relaxed) {
+                visit.call(slot.as_ref())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Break a reference cycle through the nested object (only called on unreachable objects).
+    fn __clear__(slf: &Bound<'_, Self>) {
+        if let Ok(mut slot) = slf.get().learning_rate.lock() {
+            slot.take();
+        }
+        slf.get()
+            .kernel_holds_nested
+            .store(false, Ordering::Relaxed);
+        let _ = slf
+            .as_super()
+            .get()
+            .cell
+            .replace(Box::new(crate::schedules::Base::placeholder()));
     }
 
     /// The wrapped learning rate: the number or the nested scheduler object itself.
@@ -164,35 +206,44 @@ impl PyLinearWarmup {
     }
 }
 
-/// After `copy_of` made `new` from `original`: give a copied `LinearWarmup` a deep copy of
-/// its nested scheduler, wired into the copied kernel.
-pub(crate) fn after_copy(
+/// The kernel for `new`, a deep copy of the `LinearWarmup` `original`: the nested object is
+/// deep-copied through Python first (with `memo`, so cycles resolve to the copies), then wired
+/// into a copy of the kernel. `None` when `original` is not a `LinearWarmup`.
+pub(crate) fn copy_kernel(
     original: &Bound<'_, PyLRScheduler>,
     new: &Bound<'_, PyLRScheduler>,
     memo: &Bound<'_, PyAny>,
-) -> PyResult<()> {
+) -> PyResult<Option<Box<dyn Kernel>>> {
     let py = original.py();
     let (Ok(original), Ok(new)) = (
         original.cast::<PyLinearWarmup>(),
         new.cast::<PyLinearWarmup>(),
     ) else {
-        return Ok(());
+        return Ok(None);
     };
     let Some(nested) = original.get().nested_object(py) else {
-        return Ok(());
+        return Ok(None);
     };
     let copied = py
         .import("copy")?
         .call_method1("deepcopy", (nested.bind(py), memo))?;
     let wired = nested_of(&copied)?;
-    new.as_super().get().cell.update(|k| {
-        if let Some(warmup) = k.as_any_mut().downcast_mut::<LinearWarmup>() {
-            warmup.set_nested(wired);
-        }
-        Ok(())
-    })?;
+    let foreign = matches!(wired, Nested::Foreign(_));
+    let kernel = original
+        .as_super()
+        .get()
+        .cell
+        .read(|k| {
+            k.as_any()
+                .downcast_ref::<LinearWarmup>()
+                .map(|w| w.with_nested(wired))
+        })?
+        .ok_or_else(|| PyRuntimeError::new_err("LinearWarmup used before __init__ completed"))?;
     if let Ok(mut slot) = new.get().learning_rate.lock() {
         *slot = Some(copied.unbind());
     }
-    Ok(())
+    new.get()
+        .kernel_holds_nested
+        .store(foreign, Ordering::Relaxed);
+    Ok(Some(Box::new(kernel)))
 }

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 
 use crate::python::scheduler::PyLRScheduler;
 
-pub(crate) use linear_warmup::after_copy;
+pub(crate) use linear_warmup::copy_kernel;
 
 /// Every native class but `LRScheduler`: registered in the module, and stepped in Rust when
 /// nested (an instance of exactly one of these types).

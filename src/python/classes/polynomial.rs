@@ -28,7 +28,7 @@ impl PyPolynomialDecay {
         PyClassInitializer::from(PyLRScheduler::placeholder()).add_subclass(Self)
     }
 
-    #[pyo3(signature = (learning_rate, decay_steps, end_lr=None, power=None, cycle=false, last_epoch=-1, verbose=false))]
+    #[pyo3(signature = (learning_rate, decay_steps, end_lr=None, power=None, cycle=None, last_epoch=None, verbose=None))]
     #[allow(clippy::too_many_arguments)]
     fn __init__(
         slf: &Bound<'_, Self>,
@@ -36,16 +36,17 @@ impl PyPolynomialDecay {
         decay_steps: &Bound<'_, PyAny>,
         end_lr: Option<&Bound<'_, PyAny>>,
         power: Option<&Bound<'_, PyAny>>,
-        cycle: bool,
-        last_epoch: i64,
-        verbose: bool,
+        cycle: Option<&Bound<'_, PyAny>>,
+        last_epoch: Option<&Bound<'_, PyAny>>,
+        verbose: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
+        let (last_epoch, verbose) = convert::construction_state(last_epoch, verbose)?;
         let kernel = PolynomialDecay::new(
             convert::num(learning_rate, "learning_rate")?,
             convert::int(decay_steps, "decay_steps")?,
             end_lr.map_or(Ok(Num::Float(0.0001)), |v| convert::num(v, "end_lr"))?,
             power.map_or(Ok(Num::Float(1.0)), |v| convert::num(v, "power"))?,
-            cycle,
+            convert::flag(cycle)?,
             last_epoch,
             verbose,
         )?;
