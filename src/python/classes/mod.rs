@@ -1,6 +1,9 @@
 //! The concrete scheduler classes, one module each: argument conversion into kernels and
 //! attribute getters. Every class derives from `LRScheduler` and inherits its methods.
 
+#[macro_use]
+mod gamma_decay;
+
 mod exponential;
 mod inverse_time;
 mod linear_warmup;

@@ -1,49 +1,10 @@
 //! `NaturalExpDecay`'s binding.
 
-use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+gamma_decay_class!(
+    PyNaturalExpDecay,
+    NaturalExpDecay,
+    "NaturalExpDecay",
+    "Natural exponential decay, as `paddle.optimizer.lr.NaturalExpDecay`.
 
-use crate::python::classes::num_attribute;
-use crate::python::convert;
-use crate::python::scheduler::{construct, PyLRScheduler};
-use crate::schedules::NaturalExpDecay;
-
-/// Natural exponential decay, as `paddle.optimizer.lr.NaturalExpDecay`.
-///
-/// `lr = base_lr * exp(-1 * gamma * epoch)`, with `gamma > 0`.
-#[pyclass(extends = PyLRScheduler, frozen, subclass, name = "NaturalExpDecay", module = "fastwarmup.lr")]
-pub struct PyNaturalExpDecay;
-
-#[pymethods]
-impl PyNaturalExpDecay {
-    #[new]
-    #[pyo3(signature = (*_args, **_kwargs), text_signature = "(learning_rate, gamma, last_epoch=-1, verbose=False)")]
-    fn __new__(
-        _args: &Bound<'_, PyTuple>,
-        _kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyClassInitializer<Self> {
-        PyClassInitializer::from(PyLRScheduler::placeholder()).add_subclass(Self)
-    }
-
-    #[pyo3(signature = (learning_rate, gamma, last_epoch=-1, verbose=false))]
-    fn __init__(
-        slf: &Bound<'_, Self>,
-        learning_rate: &Bound<'_, PyAny>,
-        gamma: &Bound<'_, PyAny>,
-        last_epoch: i64,
-        verbose: bool,
-    ) -> PyResult<()> {
-        let kernel = NaturalExpDecay::new(
-            convert::num(learning_rate, "learning_rate")?,
-            convert::num(gamma, "gamma")?,
-            last_epoch,
-            verbose,
-        )?;
-        construct(slf.as_super(), Box::new(kernel))
-    }
-
-    #[getter]
-    fn gamma(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        num_attribute(slf.as_super(), |k: &NaturalExpDecay| k.gamma)
-    }
-}
+`lr = base_lr * exp(-1 * gamma * epoch)`, with `gamma > 0`."
+);
