@@ -5,13 +5,26 @@ Every scheduler has paddle's API (``paddle.optimizer.lr``, paddlepaddle 3.3.1) p
 and value; a rejected call leaves the scheduler unchanged.
 """
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 from typing_extensions import disjoint_base
 
-__all__ = ["LRScheduler", "LinearWarmup", "PolynomialDecay", "__version__"]
+__all__ = [
+    "ExponentialDecay",
+    "InverseTimeDecay",
+    "LRScheduler",
+    "LinearWarmup",
+    "MultiStepDecay",
+    "NaturalExpDecay",
+    "NoamDecay",
+    "PiecewiseDecay",
+    "PolynomialDecay",
+    "StepDecay",
+    "__version__",
+]
 __version__: str
 
 class _SchedulerLike(Protocol):
@@ -141,3 +154,147 @@ class LinearWarmup(LRScheduler):
     def start_lr(self) -> float: ...
     @property
     def end_lr(self) -> float: ...
+
+class NoamDecay(LRScheduler):
+    """``lr = base_lr * d_model ** -0.5 * min(epoch ** -0.5, warmup_steps ** -1.5 * epoch)``.
+
+    ``epoch ** -0.5`` is taken as 1 at epoch 0; a negative epoch raises ``ValueError``.
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> NoamDecay: ...
+    def __init__(
+        self,
+        d_model: float,
+        warmup_steps: float,
+        learning_rate: float = 1.0,
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None:
+        """Validate the arguments, then take paddle's first step.
+
+        Raises:
+            ValueError: ``d_model`` or ``warmup_steps`` is not a finite number > 0, or
+                ``learning_rate`` is negative or not finite.
+        """
+    @property
+    def d_model(self) -> float: ...
+    @property
+    def warmup_steps(self) -> float: ...
+
+class PiecewiseDecay(LRScheduler):
+    """``lr = values[i]`` for the first ``i`` with ``epoch < boundaries[i]``, else
+    ``values[-1]``; values are returned as given (an int stays an int)."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> PiecewiseDecay: ...
+    def __init__(
+        self,
+        boundaries: Sequence[float],
+        values: Sequence[float],
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None:
+        """Validate the arguments, then take paddle's first step.
+
+        Raises:
+            TypeError: ``boundaries`` or ``values`` is not a sequence of numbers.
+            ValueError: ``boundaries`` is empty, ``values`` is not longer than ``boundaries``, or a
+                value is not finite.
+        """
+    @property
+    def boundaries(self) -> Sequence[float]: ...
+    @property
+    def values(self) -> Sequence[float]: ...
+
+class NaturalExpDecay(LRScheduler):
+    """``lr = base_lr * exp(-1 * gamma * epoch)``, with ``gamma > 0``."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> NaturalExpDecay: ...
+    def __init__(
+        self, learning_rate: float, gamma: float, last_epoch: int = -1, verbose: bool = False
+    ) -> None:
+        """Validate the arguments, then take paddle's first step.
+
+        Raises:
+            ValueError: ``gamma`` is not a finite number > 0 (stepping: ``OverflowError`` where
+                ``exp`` overflows, at negative epochs).
+        """
+    @property
+    def gamma(self) -> float: ...
+
+class InverseTimeDecay(LRScheduler):
+    """``lr = base_lr / (1 + gamma * epoch)``."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> InverseTimeDecay: ...
+    def __init__(
+        self, learning_rate: float, gamma: float, last_epoch: int = -1, verbose: bool = False
+    ) -> None:
+        """Validate the arguments, then take paddle's first step.
+
+        Raises:
+            ValueError: ``gamma`` is not finite (stepping: ``ZeroDivisionError`` where
+                ``1 + gamma * epoch == 0``).
+        """
+    @property
+    def gamma(self) -> float: ...
+
+class ExponentialDecay(LRScheduler):
+    """``lr = base_lr * gamma ** epoch``, with ``0 < gamma < 1``."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> ExponentialDecay: ...
+    def __init__(
+        self, learning_rate: float, gamma: float, last_epoch: int = -1, verbose: bool = False
+    ) -> None:
+        """Validate the arguments, then take paddle's first step.
+
+        Raises:
+            ValueError: ``gamma`` is not in the interval (0.0, 1.0).
+        """
+    @property
+    def gamma(self) -> float: ...
+
+class MultiStepDecay(LRScheduler):
+    """``lr = base_lr * gamma ** i``, ``i`` the number of milestones at or below ``epoch``."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> MultiStepDecay: ...
+    def __init__(
+        self,
+        learning_rate: float,
+        milestones: Sequence[float],
+        gamma: float = 0.1,
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None:
+        """Validate the arguments, then take paddle's first step.
+
+        Raises:
+            TypeError: ``milestones`` is not a list or tuple of numbers.
+            ValueError: ``milestones`` is not strictly increasing, or ``gamma`` is not a finite
+                number < 1.0.
+        """
+    @property
+    def milestones(self) -> Sequence[float]: ...
+    @property
+    def gamma(self) -> float: ...
+
+class StepDecay(LRScheduler):
+    """``lr = base_lr * gamma ** (epoch // step_size)`` (floor division)."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> StepDecay: ...
+    def __init__(
+        self,
+        learning_rate: float,
+        step_size: int,
+        gamma: float = 0.1,
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None:
+        """Validate the arguments, then take paddle's first step.
+
+        Raises:
+            TypeError: ``step_size`` is not an int.
+            ValueError: ``step_size`` is not > 0, or ``gamma`` is not a finite number < 1.0.
+        """
+    @property
+    def step_size(self) -> int: ...
+    @property
+    def gamma(self) -> float: ...

@@ -5,10 +5,28 @@ Every class keeps paddle's constructor, attributes, ``step()``, ``__call__()``,
 native ones from :mod:`fastwarmup._fastwarmup`; each one's docstring states its formula.
 """
 
-from fastwarmup._fastwarmup import LinearWarmup, LRScheduler, PolynomialDecay
+from fastwarmup._fastwarmup import (
+    ExponentialDecay,
+    InverseTimeDecay,
+    LinearWarmup,
+    LRScheduler,
+    MultiStepDecay,
+    NaturalExpDecay,
+    NoamDecay,
+    PiecewiseDecay,
+    PolynomialDecay,
+    StepDecay,
+)
 
 __all__ = [
+    "ExponentialDecay",
+    "InverseTimeDecay",
     "LRScheduler",
     "LinearWarmup",
+    "MultiStepDecay",
+    "NaturalExpDecay",
+    "NoamDecay",
+    "PiecewiseDecay",
     "PolynomialDecay",
+    "StepDecay",
 ]

@@ -2,9 +2,10 @@
 
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyTuple};
 
 use crate::pyops::Num;
+use crate::schedules::staircase::Sequence;
 
 fn describe(obj: &Bound<'_, PyAny>) -> String {
     let type_name = obj
@@ -48,6 +49,39 @@ pub fn num(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Num> {
         "{name} must be an int or a float, got {}",
         describe(obj)
     )))
+}
+
+/// An optional int or float argument, `default` when it is not given.
+pub fn num_or(obj: Option<&Bound<'_, PyAny>>, name: &str, default: Num) -> PyResult<Num> {
+    obj.map_or(Ok(default), |v| num(v, name))
+}
+
+/// A sequence of numbers (`boundaries`, `values`, `milestones`), read as paddle reads it, with
+/// `len()` and indexing; a wrong element is named `name[i]`.
+pub fn num_sequence(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Sequence> {
+    let len = obj.len().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{name} must be a sequence of numbers, got {}",
+            describe(obj)
+        ))
+    })?;
+    let items = (0..len)
+        .map(|i| num(&obj.get_item(i)?, &format!("{name}[{i}]")))
+        .collect::<PyResult<Vec<Num>>>()?;
+    Ok(Sequence {
+        items,
+        is_tuple: obj.is_instance_of::<PyTuple>(),
+    })
+}
+
+/// A sequence of numbers as the list or tuple it was given as.
+pub fn sequence_to_py(py: Python<'_>, sequence: &Sequence) -> PyResult<Py<PyAny>> {
+    let items = sequence.items.iter().map(|v| to_py(py, *v));
+    Ok(if sequence.is_tuple {
+        PyTuple::new(py, items)?.into_any().unbind()
+    } else {
+        PyList::new(py, items)?.into_any().unbind()
+    })
 }
 
 /// An int argument (`decay_steps`, `warmup_steps`, `epoch`, ...): floats are refused.

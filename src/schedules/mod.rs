@@ -1,10 +1,28 @@
 //! One module per paddle scheduler: parameters, validation and `get_lr`, in plain Rust.
 
+#[macro_use]
+mod pure;
+
 pub mod base;
+pub mod exponential;
+pub mod inverse_time;
 pub mod linear_warmup;
+pub mod multi_step;
+pub mod natural_exp;
+pub mod noam;
+pub mod piecewise;
 pub mod polynomial;
+pub mod staircase;
+pub mod step;
 pub mod validate;
 
 pub use base::Base;
+pub use exponential::ExponentialDecay;
+pub use inverse_time::InverseTimeDecay;
 pub use linear_warmup::LinearWarmup;
+pub use multi_step::MultiStepDecay;
+pub use natural_exp::NaturalExpDecay;
+pub use noam::NoamDecay;
+pub use piecewise::PiecewiseDecay;
 pub use polynomial::PolynomialDecay;
+pub use step::StepDecay;

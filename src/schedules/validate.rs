@@ -53,3 +53,27 @@ pub fn show(value: Num) -> String {
         Num::Float(f) => format!("{f:?}"),
     }
 }
+
+/// A finite number > 0 (`d_model`, NaturalExpDecay's `gamma`, ...: paddle's `> 0` checks).
+pub fn positive(name: &str, value: Num) -> CoreResult<Num> {
+    let value = finite(name, value)?;
+    if !value.gt(Num::Int(0)) {
+        return Err(CoreError::value(format!(
+            "{name} must be greater than 0, got {}",
+            show(value)
+        )));
+    }
+    Ok(value)
+}
+
+/// A finite number < 1.0 (the `gamma` of the decays: paddle's `gamma >= 1.0` check).
+pub fn below_one(name: &str, value: Num) -> CoreResult<Num> {
+    let value = finite(name, value)?;
+    if value.ge(Num::Float(1.0)) {
+        return Err(CoreError::value(format!(
+            "{name} must be less than 1.0 so that the learning rate will decay, got {}",
+            show(value)
+        )));
+    }
+    Ok(value)
+}

@@ -1,12 +1,24 @@
 //! The concrete scheduler classes, one module each: argument conversion into kernels and
 //! attribute getters. Every class derives from `LRScheduler` and inherits its methods.
 
+#[macro_use]
+mod gamma_decay;
+
+mod exponential;
+mod inverse_time;
 mod linear_warmup;
+mod multi_step;
+mod natural_exp;
+mod noam;
+mod piecewise;
 mod polynomial;
+mod step;
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
+use crate::pyops::Num;
+use crate::python::convert;
 use crate::python::scheduler::PyLRScheduler;
 
 pub(crate) use linear_warmup::copy_kernel;
@@ -15,7 +27,17 @@ pub(crate) use linear_warmup::copy_kernel;
 /// nested (an instance of exactly one of these types).
 macro_rules! native_classes {
     ($apply:ident) => {
-        $apply!(polynomial::PyPolynomialDecay, linear_warmup::PyLinearWarmup)
+        $apply!(
+            polynomial::PyPolynomialDecay,
+            linear_warmup::PyLinearWarmup,
+            noam::PyNoamDecay,
+            piecewise::PyPiecewiseDecay,
+            natural_exp::PyNaturalExpDecay,
+            inverse_time::PyInverseTimeDecay,
+            exponential::PyExponentialDecay,
+            multi_step::PyMultiStepDecay,
+            step::PyStepDecay
+        )
     };
 }
 
@@ -28,6 +50,15 @@ pub(crate) fn with_kernel<K: 'static, R>(
         .cell
         .read(|k| k.as_any().downcast_ref::<K>().map(f))?
         .ok_or_else(|| PyRuntimeError::new_err("scheduler used before __init__ completed"))
+}
+
+/// A number field of this object's kernel, as the Python int or float it was given as.
+pub(crate) fn num_attribute<K: 'static>(
+    slf: &Bound<'_, PyLRScheduler>,
+    field: impl FnOnce(&K) -> Num,
+) -> PyResult<Py<PyAny>> {
+    let value = with_kernel(slf, field)?;
+    Ok(convert::to_py(slf.py(), value))
 }
 
 /// Whether `obj` is an instance of exactly one of fastwarmup's classes (not a Python

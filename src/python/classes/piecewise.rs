@@ -1,0 +1,58 @@
+//! `PiecewiseDecay`'s binding.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+use crate::python::classes::with_kernel;
+use crate::python::convert;
+use crate::python::scheduler::{construct, PyLRScheduler};
+use crate::schedules::PiecewiseDecay;
+
+/// Piecewise-constant learning rate, as `paddle.optimizer.lr.PiecewiseDecay`.
+///
+/// `lr = values[i]` for the first `i` with `epoch < boundaries[i]`, else `values[-1]`; each
+/// value is returned as given (an int stays an int).
+#[pyclass(extends = PyLRScheduler, frozen, subclass, name = "PiecewiseDecay", module = "fastwarmup.lr")]
+pub struct PyPiecewiseDecay;
+
+#[pymethods]
+impl PyPiecewiseDecay {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs), text_signature = "(boundaries, values, last_epoch=-1, verbose=False)")]
+    fn __new__(
+        _args: &Bound<'_, PyTuple>,
+        _kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyClassInitializer<Self> {
+        PyClassInitializer::from(PyLRScheduler::placeholder()).add_subclass(Self)
+    }
+
+    #[pyo3(signature = (boundaries, values, last_epoch=-1, verbose=false))]
+    fn __init__(
+        slf: &Bound<'_, Self>,
+        boundaries: &Bound<'_, PyAny>,
+        values: &Bound<'_, PyAny>,
+        last_epoch: i64,
+        verbose: bool,
+    ) -> PyResult<()> {
+        let kernel = PiecewiseDecay::new(
+            convert::num_sequence(boundaries, "boundaries")?,
+            convert::num_sequence(values, "values")?,
+            last_epoch,
+            verbose,
+        )?;
+        construct(slf.as_super(), Box::new(kernel))
+    }
+
+    #[getter]
+    fn boundaries(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        with_kernel(slf.as_super(), |k: &PiecewiseDecay| {
+            convert::sequence_to_py(slf.py(), k.boundaries())
+        })?
+    }
+    #[getter]
+    fn values(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        with_kernel(slf.as_super(), |k: &PiecewiseDecay| {
+            convert::sequence_to_py(slf.py(), k.values())
+        })?
+    }
+}
