@@ -51,11 +51,6 @@ pub fn num(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Num> {
     )))
 }
 
-/// An optional int or float argument, `default` when it is not given.
-pub fn num_or(obj: Option<&Bound<'_, PyAny>>, name: &str, default: Num) -> PyResult<Num> {
-    obj.map_or(Ok(default), |v| num(v, name))
-}
-
 /// A sequence of numbers (`boundaries`, `values`, `milestones`), read as paddle reads it, with
 /// `len()` and indexing; a wrong element is named `name[i]`.
 pub fn num_sequence(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Sequence> {
@@ -174,57 +169,4 @@ pub fn single_optional_arg<'py>(
         }
     }
     Ok(value.filter(|v| !v.is_none()))
-}
-
-/// The `last_epoch` and `verbose` every constructor takes: an int (default -1) and any value
-/// Python can test for truth (default `False`), as paddle uses them.
-pub fn construction_state(
-    last_epoch: Option<&Bound<'_, PyAny>>,
-    verbose: Option<&Bound<'_, PyAny>>,
-) -> PyResult<(i64, bool)> {
-    let last_epoch = last_epoch.map_or(Ok(-1), |e| int(e, "last_epoch"))?;
-    Ok((last_epoch, flag(verbose)?))
-}
-
-/// An optional truth value (`cycle`, `verbose`): absent is `False`.
-pub fn flag(value: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
-    value.map_or(Ok(false), Bound::is_truthy)
-}
-
-/// Bind `*args, **kwargs` to the parameters `names` as Python would (positional, then by
-/// keyword), for signatures PyO3 cannot express (an explicit `None` that must stay visible).
-/// Missing parameters are `None`.
-pub fn bind_args<'py, const N: usize>(
-    function: &str,
-    names: [&str; N],
-    args: &Bound<'py, PyTuple>,
-    kwargs: Option<&Bound<'py, PyDict>>,
-) -> PyResult<[Option<Bound<'py, PyAny>>; N]> {
-    if args.len() > N {
-        return Err(PyTypeError::new_err(format!(
-            "{function}() takes at most {N} arguments ({} given)",
-            args.len()
-        )));
-    }
-    let mut bound: [Option<Bound<'py, PyAny>>; N] = std::array::from_fn(|_| None);
-    for (slot, value) in bound.iter_mut().zip(args.iter()) {
-        *slot = Some(value);
-    }
-    if let Some(kwargs) = kwargs {
-        for (key, value) in kwargs.iter() {
-            let key = key.extract::<String>()?;
-            let Some(index) = names.iter().position(|n| *n == key) else {
-                return Err(PyTypeError::new_err(format!(
-                    "{function}() got an unexpected keyword argument '{key}'"
-                )));
-            };
-            if bound[index].is_some() {
-                return Err(PyTypeError::new_err(format!(
-                    "{function}() got multiple values for argument '{key}'"
-                )));
-            }
-            bound[index] = Some(value);
-        }
-    }
-    Ok(bound)
 }

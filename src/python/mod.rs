@@ -1,5 +1,6 @@
 //! The PyO3 layer: converts arguments, errors and arrays; holds no schedule math.
 
+mod args;
 mod callback;
 mod classes;
 mod convert;

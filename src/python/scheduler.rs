@@ -12,6 +12,7 @@ use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 use crate::cell::SchedCell;
 use crate::precompute;
 use crate::pyops::Num;
+use crate::python::args::Args;
 use crate::python::convert;
 use crate::schedule::{next_epoch, Kernel, Log, StateValue};
 use crate::schedules::Base;
@@ -322,18 +323,14 @@ impl PyLRScheduler {
         args: &Bound<'_, PyTuple>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
-        let [learning_rate, last_epoch, verbose] = convert::bind_args(
-            "LRScheduler.__init__",
-            ["learning_rate", "last_epoch", "verbose"],
+        let a = Args::bind(
+            "LRScheduler",
+            &["learning_rate", "last_epoch", "verbose"],
             args,
             kwargs,
         )?;
-        let (last_epoch, verbose) =
-            convert::construction_state(last_epoch.as_ref(), verbose.as_ref())?;
-        let learning_rate = match learning_rate {
-            Some(obj) => convert::num(&obj, "learning_rate")?,
-            None => Num::Float(0.1),
-        };
+        let (last_epoch, verbose) = a.construction_state()?;
+        let learning_rate = a.num_or("learning_rate", Num::Float(0.1))?;
         construct(
             slf,
             Box::new(Base::new(learning_rate, last_epoch, verbose)?),

@@ -10,7 +10,7 @@ macro_rules! gamma_decay_class {
         use pyo3::types::{PyDict, PyTuple};
 
         use crate::python::classes::num_attribute;
-        use crate::python::convert;
+        use crate::python::args::Args;
         use crate::python::scheduler::{construct, PyLRScheduler};
         use crate::schedules::$kernel;
 
@@ -29,20 +29,20 @@ macro_rules! gamma_decay_class {
                 PyClassInitializer::from(PyLRScheduler::placeholder()).add_subclass(Self)
             }
 
-            #[pyo3(signature = (learning_rate, gamma, last_epoch=-1, verbose=false))]
+            #[pyo3(signature = (*args, **kwargs))]
             fn __init__(
                 slf: &Bound<'_, Self>,
-                learning_rate: &Bound<'_, PyAny>,
-                gamma: &Bound<'_, PyAny>,
-                last_epoch: i64,
-                verbose: bool,
+                args: &Bound<'_, PyTuple>,
+                kwargs: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<()> {
-                let kernel = $kernel::new(
-                    convert::num(learning_rate, "learning_rate")?,
-                    convert::num(gamma, "gamma")?,
-                    last_epoch,
-                    verbose,
+                let a = Args::bind(
+                    $name,
+                    &["learning_rate", "gamma", "last_epoch", "verbose"],
+                    args,
+                    kwargs,
                 )?;
+                let (last_epoch, verbose) = a.construction_state()?;
+                let kernel = $kernel::new(a.num("learning_rate")?, a.num("gamma")?, last_epoch, verbose)?;
                 construct(slf.as_super(), Box::new(kernel))
             }
 

@@ -10,6 +10,7 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyTuple, PyType};
 use pyo3::PyTraverseError;
 
 use crate::nested::Nested;
+use crate::python::args::Args;
 use crate::python::classes::{is_builtin_scheduler, with_kernel};
 use crate::python::convert;
 use crate::python::foreign::PyForeign;
@@ -98,24 +99,34 @@ impl PyLinearWarmup {
         })
     }
 
-    #[pyo3(signature = (learning_rate, warmup_steps, start_lr, end_lr, last_epoch=None, verbose=None))]
+    #[pyo3(signature = (*args, **kwargs))]
     fn __init__(
         slf: &Bound<'_, Self>,
-        learning_rate: &Bound<'_, PyAny>,
-        warmup_steps: &Bound<'_, PyAny>,
-        start_lr: &Bound<'_, PyAny>,
-        end_lr: &Bound<'_, PyAny>,
-        last_epoch: Option<&Bound<'_, PyAny>>,
-        verbose: Option<&Bound<'_, PyAny>>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
-        let (last_epoch, verbose) = convert::construction_state(last_epoch, verbose)?;
+        let a = Args::bind(
+            "LinearWarmup",
+            &[
+                "learning_rate",
+                "warmup_steps",
+                "start_lr",
+                "end_lr",
+                "last_epoch",
+                "verbose",
+            ],
+            args,
+            kwargs,
+        )?;
+        let (last_epoch, verbose) = a.construction_state()?;
+        let learning_rate = a.required("learning_rate")?;
         let nested = nested_of(learning_rate)?;
         let foreign = matches!(nested, Nested::Foreign(_));
         let kernel = LinearWarmup::new(
             nested,
-            convert::int(warmup_steps, "warmup_steps")?,
-            convert::num(start_lr, "start_lr")?,
-            convert::num(end_lr, "end_lr")?,
+            a.int("warmup_steps")?,
+            a.num("start_lr")?,
+            a.num("end_lr")?,
             last_epoch,
             verbose,
         )?;

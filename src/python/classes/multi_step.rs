@@ -5,6 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::pyops::Num;
+use crate::python::args::Args;
 use crate::python::classes::{num_attribute, with_kernel};
 use crate::python::convert;
 use crate::python::scheduler::{construct, PyLRScheduler};
@@ -27,15 +28,26 @@ impl PyMultiStepDecay {
         PyClassInitializer::from(PyLRScheduler::placeholder()).add_subclass(Self)
     }
 
-    #[pyo3(signature = (learning_rate, milestones, gamma=None, last_epoch=-1, verbose=false))]
+    #[pyo3(signature = (*args, **kwargs))]
     fn __init__(
         slf: &Bound<'_, Self>,
-        learning_rate: &Bound<'_, PyAny>,
-        milestones: &Bound<'_, PyAny>,
-        gamma: Option<&Bound<'_, PyAny>>,
-        last_epoch: i64,
-        verbose: bool,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
+        let a = Args::bind(
+            "MultiStepDecay",
+            &[
+                "learning_rate",
+                "milestones",
+                "gamma",
+                "last_epoch",
+                "verbose",
+            ],
+            args,
+            kwargs,
+        )?;
+        let (last_epoch, verbose) = a.construction_state()?;
+        let milestones = a.required("milestones")?;
         if !(milestones.is_instance_of::<PyList>() || milestones.is_instance_of::<PyTuple>()) {
             return Err(PyTypeError::new_err(format!(
                 "milestones must be a tuple or a list, got {}",
@@ -43,9 +55,9 @@ impl PyMultiStepDecay {
             )));
         }
         let kernel = MultiStepDecay::new(
-            convert::num(learning_rate, "learning_rate")?,
+            a.num("learning_rate")?,
             convert::num_sequence(milestones, "milestones")?,
-            convert::num_or(gamma, "gamma", Num::Float(0.1))?,
+            a.num_or("gamma", Num::Float(0.1))?,
             last_epoch,
             verbose,
         )?;

@@ -4,8 +4,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
 use crate::pyops::Num;
+use crate::python::args::Args;
 use crate::python::classes::num_attribute;
-use crate::python::convert;
 use crate::python::scheduler::{construct, PyLRScheduler};
 use crate::schedules::NoamDecay;
 
@@ -27,19 +27,29 @@ impl PyNoamDecay {
         PyClassInitializer::from(PyLRScheduler::placeholder()).add_subclass(Self)
     }
 
-    #[pyo3(signature = (d_model, warmup_steps, learning_rate=None, last_epoch=-1, verbose=false))]
+    #[pyo3(signature = (*args, **kwargs))]
     fn __init__(
         slf: &Bound<'_, Self>,
-        d_model: &Bound<'_, PyAny>,
-        warmup_steps: &Bound<'_, PyAny>,
-        learning_rate: Option<&Bound<'_, PyAny>>,
-        last_epoch: i64,
-        verbose: bool,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
+        let a = Args::bind(
+            "NoamDecay",
+            &[
+                "d_model",
+                "warmup_steps",
+                "learning_rate",
+                "last_epoch",
+                "verbose",
+            ],
+            args,
+            kwargs,
+        )?;
+        let (last_epoch, verbose) = a.construction_state()?;
         let kernel = NoamDecay::new(
-            convert::num(d_model, "d_model")?,
-            convert::num(warmup_steps, "warmup_steps")?,
-            convert::num_or(learning_rate, "learning_rate", Num::Float(1.0))?,
+            a.num("d_model")?,
+            a.num("warmup_steps")?,
+            a.num_or("learning_rate", Num::Float(1.0))?,
             last_epoch,
             verbose,
         )?;

@@ -3,6 +3,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
+use crate::python::args::Args;
 use crate::python::classes::with_kernel;
 use crate::python::convert;
 use crate::python::scheduler::{construct, PyLRScheduler};
@@ -26,17 +27,22 @@ impl PyPiecewiseDecay {
         PyClassInitializer::from(PyLRScheduler::placeholder()).add_subclass(Self)
     }
 
-    #[pyo3(signature = (boundaries, values, last_epoch=-1, verbose=false))]
+    #[pyo3(signature = (*args, **kwargs))]
     fn __init__(
         slf: &Bound<'_, Self>,
-        boundaries: &Bound<'_, PyAny>,
-        values: &Bound<'_, PyAny>,
-        last_epoch: i64,
-        verbose: bool,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
+        let a = Args::bind(
+            "PiecewiseDecay",
+            &["boundaries", "values", "last_epoch", "verbose"],
+            args,
+            kwargs,
+        )?;
+        let (last_epoch, verbose) = a.construction_state()?;
         let kernel = PiecewiseDecay::new(
-            convert::num_sequence(boundaries, "boundaries")?,
-            convert::num_sequence(values, "values")?,
+            convert::num_sequence(a.required("boundaries")?, "boundaries")?,
+            convert::num_sequence(a.required("values")?, "values")?,
             last_epoch,
             verbose,
         )?;

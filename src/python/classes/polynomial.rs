@@ -4,6 +4,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
 use crate::pyops::Num;
+use crate::python::args::Args;
 use crate::python::classes::with_kernel;
 use crate::python::convert;
 use crate::python::scheduler::{construct, PyLRScheduler};
@@ -28,25 +29,33 @@ impl PyPolynomialDecay {
         PyClassInitializer::from(PyLRScheduler::placeholder()).add_subclass(Self)
     }
 
-    #[pyo3(signature = (learning_rate, decay_steps, end_lr=None, power=None, cycle=None, last_epoch=None, verbose=None))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (*args, **kwargs))]
     fn __init__(
         slf: &Bound<'_, Self>,
-        learning_rate: &Bound<'_, PyAny>,
-        decay_steps: &Bound<'_, PyAny>,
-        end_lr: Option<&Bound<'_, PyAny>>,
-        power: Option<&Bound<'_, PyAny>>,
-        cycle: Option<&Bound<'_, PyAny>>,
-        last_epoch: Option<&Bound<'_, PyAny>>,
-        verbose: Option<&Bound<'_, PyAny>>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
-        let (last_epoch, verbose) = convert::construction_state(last_epoch, verbose)?;
+        let a = Args::bind(
+            "PolynomialDecay",
+            &[
+                "learning_rate",
+                "decay_steps",
+                "end_lr",
+                "power",
+                "cycle",
+                "last_epoch",
+                "verbose",
+            ],
+            args,
+            kwargs,
+        )?;
+        let (last_epoch, verbose) = a.construction_state()?;
         let kernel = PolynomialDecay::new(
-            convert::num(learning_rate, "learning_rate")?,
-            convert::int(decay_steps, "decay_steps")?,
-            end_lr.map_or(Ok(Num::Float(0.0001)), |v| convert::num(v, "end_lr"))?,
-            power.map_or(Ok(Num::Float(1.0)), |v| convert::num(v, "power"))?,
-            convert::flag(cycle)?,
+            a.num("learning_rate")?,
+            a.int("decay_steps")?,
+            a.num_or("end_lr", Num::Float(0.0001))?,
+            a.num_or("power", Num::Float(1.0))?,
+            a.flag("cycle")?,
             last_epoch,
             verbose,
         )?;

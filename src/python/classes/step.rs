@@ -4,8 +4,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
 use crate::pyops::Num;
+use crate::python::args::Args;
 use crate::python::classes::{num_attribute, with_kernel};
-use crate::python::convert;
 use crate::python::scheduler::{construct, PyLRScheduler};
 use crate::schedules::StepDecay;
 
@@ -26,19 +26,29 @@ impl PyStepDecay {
         PyClassInitializer::from(PyLRScheduler::placeholder()).add_subclass(Self)
     }
 
-    #[pyo3(signature = (learning_rate, step_size, gamma=None, last_epoch=-1, verbose=false))]
+    #[pyo3(signature = (*args, **kwargs))]
     fn __init__(
         slf: &Bound<'_, Self>,
-        learning_rate: &Bound<'_, PyAny>,
-        step_size: &Bound<'_, PyAny>,
-        gamma: Option<&Bound<'_, PyAny>>,
-        last_epoch: i64,
-        verbose: bool,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
+        let a = Args::bind(
+            "StepDecay",
+            &[
+                "learning_rate",
+                "step_size",
+                "gamma",
+                "last_epoch",
+                "verbose",
+            ],
+            args,
+            kwargs,
+        )?;
+        let (last_epoch, verbose) = a.construction_state()?;
         let kernel = StepDecay::new(
-            convert::num(learning_rate, "learning_rate")?,
-            convert::int(step_size, "step_size")?,
-            convert::num_or(gamma, "gamma", Num::Float(0.1))?,
+            a.num("learning_rate")?,
+            a.int("step_size")?,
+            a.num_or("gamma", Num::Float(0.1))?,
             last_epoch,
             verbose,
         )?;
