@@ -32,3 +32,50 @@ def step_loop(sched, n: int) -> np.ndarray:
         out[i] = sched()
         sched.step()
     return out
+
+
+def halve_every_1000(epoch: int) -> float:
+    """A user callable for LambdaDecay: deterministic, the same in both libraries."""
+    return 0.5 ** (epoch // 1000)
+
+
+def shrink(epoch: int) -> float:
+    """A user callable for MultiplicativeDecay."""
+    return 0.99999 if epoch % 2 else 1.0
+
+
+# One representative configuration per class (paddle's names and arguments), with the number of
+# steps to time: MultiplicativeDecay's paddle loop is quadratic in the step count.
+CLASSES = {
+    "NoamDecay": (lambda m: m.NoamDecay(512, 4000), 1_000_000),
+    "PiecewiseDecay": (
+        lambda m: m.PiecewiseDecay([300_000, 600_000], [0.1, 0.01, 0.001]),
+        1_000_000,
+    ),
+    "NaturalExpDecay": (lambda m: m.NaturalExpDecay(0.1, 1e-5), 1_000_000),
+    "InverseTimeDecay": (lambda m: m.InverseTimeDecay(0.1, 1e-4), 1_000_000),
+    "PolynomialDecay": (lambda m: m.PolynomialDecay(0.1, 1_000_000, 0.0, 0.9), 1_000_000),
+    "LinearWarmup": (seed, 1_000_000),
+    "ExponentialDecay": (lambda m: m.ExponentialDecay(0.1, 0.99999), 1_000_000),
+    "MultiStepDecay": (lambda m: m.MultiStepDecay(0.1, [300_000, 600_000, 900_000]), 1_000_000),
+    "StepDecay": (lambda m: m.StepDecay(0.1, 30_000, 0.5), 1_000_000),
+    "LambdaDecay": (lambda m: m.LambdaDecay(0.1, halve_every_1000), 1_000_000),
+    "ReduceOnPlateau": (lambda m: m.ReduceOnPlateau(0.1, patience=5), 1_000_000),
+    "CosineAnnealingDecay": (lambda m: m.CosineAnnealingDecay(0.1, 1_000_000), 1_000_000),
+    "MultiplicativeDecay": (lambda m: m.MultiplicativeDecay(0.1, shrink), 3_000),
+    "OneCycleLR": (lambda m: m.OneCycleLR(0.1, 1_000_001), 1_000_000),
+    "CyclicLR": (lambda m: m.CyclicLR(0.01, 0.1, 2000, mode="triangular2"), 1_000_000),
+    "LinearLR": (lambda m: m.LinearLR(0.1, 1_000_000), 1_000_000),
+    "CosineAnnealingWarmRestarts": (
+        lambda m: m.CosineAnnealingWarmRestarts(0.1, 1000, T_mult=2),
+        1_000_000,
+    ),
+}
+
+
+def step_once(sched) -> None:
+    """One training-loop step: ``ReduceOnPlateau`` takes the metric, the others nothing."""
+    if type(sched).__name__ == "ReduceOnPlateau":
+        sched.step(1.0)
+    else:
+        sched.step()
