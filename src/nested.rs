@@ -87,6 +87,16 @@ impl Nested {
         }
     }
 
+    /// Refuse explicit steps through `first..=last` that the nested scheduler would refuse
+    /// (see `Kernel::check_epochs`); a constant or foreign nest refuses none up front.
+    pub fn check_epochs(&self, first: i64, last: i64) -> CoreResult<()> {
+        match self {
+            Self::Constant(_) | Self::Foreign(_) => Ok(()),
+            Self::Owned(k) => k.check_epochs(first, last),
+            Self::Shared(cell) => cell.read(|k| k.check_epochs(first, last))?,
+        }
+    }
+
     /// Whether stepping calls into Python.
     pub fn calls_python(&self) -> bool {
         match self {

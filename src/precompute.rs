@@ -7,19 +7,26 @@
 use rayon::prelude::*;
 
 use crate::error::{CoreError, CoreResult};
-use crate::schedule::{Kernel, Log};
+use crate::schedule::Kernel;
 
 /// Elements per parallel task: large enough to amortise scheduling, small enough to balance.
 const CHUNK: usize = 1 << 14;
 
-/// Refuse `n` values before allocating them: the epochs must fit and the array must fit in
-/// memory (`memory_limit` bytes, the machine's total memory when known).
+/// Refuse `n` values before allocating them: the epochs must fit, stepping must not refuse
+/// them (the error stepping would give comes first), and the array must fit in memory
+/// (`memory_limit` bytes, the machine's total memory when known).
 pub fn check_request(
     kernel: &dyn Kernel,
     n: usize,
     item_size: usize,
     memory_limit: Option<u64>,
 ) -> CoreResult<()> {
+    let last = kernel.common().last_epoch;
+    i64::try_from(n)
+        .ok()
+        .and_then(|n| last.checked_add(n))
+        .ok_or_else(|| CoreError::overflow(format!("n={n} steps past epoch {last} overflow")))?;
+    kernel.check_horizon(n)?;
     let bytes = n
         .checked_mul(item_size.max(8))
         .filter(|b| isize::try_from(*b).is_ok())
@@ -31,12 +38,7 @@ pub fn check_request(
             )));
         }
     }
-    let last = kernel.common().last_epoch;
-    i64::try_from(n)
-        .ok()
-        .and_then(|n| last.checked_add(n))
-        .ok_or_else(|| CoreError::overflow(format!("n={n} steps past epoch {last} overflow")))?;
-    kernel.check_horizon(n)
+    Ok(())
 }
 
 /// Fill `out` with the next `out.len()` values of a private copy `kernel` (which is consumed).
@@ -49,12 +51,7 @@ pub fn fill(mut kernel: Box<dyn Kernel>, out: &mut [f64]) -> CoreResult<()> {
     if kernel.is_pure() && kernel.sequential_is_explicit() && !kernel.calls_python() {
         fill_parallel(kernel.as_ref(), start, rest)
     } else {
-        let mut log = Log::muted();
-        for slot in rest {
-            kernel.step(None, &mut log)?;
-            *slot = kernel.common().last_lr.as_f64();
-        }
-        Ok(())
+        kernel.fill_by_stepping(rest)
     }
 }
 

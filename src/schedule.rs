@@ -140,9 +140,49 @@ pub trait Kernel: Send + Sync + 'static {
         false
     }
     /// Refuse a precompute horizon that stepping would refuse (OneCycleLR past `total_steps`),
-    /// before anything is allocated. `n` values from the current one.
-    fn check_horizon(&self, _n: usize) -> CoreResult<()> {
+    /// before anything is allocated. `n` values from the current one, that is `n - 1` more
+    /// `step()` calls; the default checks the epochs they reach with `check_epochs`.
+    fn check_horizon(&self, n: usize) -> CoreResult<()> {
+        let Some(steps) = n.checked_sub(1).filter(|s| *s > 0) else {
+            return Ok(());
+        };
+        let last = self.common().last_epoch;
+        let first = next_epoch(last)?;
+        let end = i64::try_from(steps)
+            .ok()
+            .and_then(|s| last.checked_add(s))
+            .ok_or_else(|| {
+                CoreError::overflow(format!("{steps} steps past epoch {last} overflow"))
+            })?;
+        self.check_epochs(first, end)
+    }
+    /// Refuse stepping through the epochs `first..=last` in order (sequentially or as
+    /// explicit epochs from a `LinearWarmup`) where a step would raise before computing a
+    /// value; the error is the one the first refused epoch raises. The default refuses none.
+    fn check_epochs(&self, _first: i64, _last: i64) -> CoreResult<()> {
         Ok(())
+    }
+    /// `out[i]` = `last_lr` after `i + 1` more `step()` calls, leaving the kernel stepped (the
+    /// sequential half of `precompute`). Override with an exact shortcut where one exists.
+    fn fill_by_stepping(&mut self, out: &mut [f64]) -> CoreResult<()> {
+        let mut log = Log::muted();
+        for slot in out {
+            self.step(None, &mut log)?;
+            *slot = self.common().last_lr.as_f64();
+        }
+        Ok(())
+    }
+    /// The bookkeeping paddle's `step(epoch)` does before it computes the value (`last_epoch`
+    /// advanced or set; a class that overrides `step` updates its own state too). Returns
+    /// whether the value then comes from `_get_closed_form_lr` (where the class has one)
+    /// rather than `get_lr`. Used to step a Python subclass that overrides `get_lr`.
+    fn advance(&mut self, epoch: Option<i64>) -> CoreResult<bool> {
+        let common = self.common_mut();
+        common.last_epoch = match epoch {
+            None => next_epoch(common.last_epoch)?,
+            Some(e) => e,
+        };
+        Ok(epoch.is_some())
     }
     /// A deep copy that shares nothing with `self` (nested schedulers are copied too).
     fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>>;
@@ -154,7 +194,9 @@ pub trait Kernel: Send + Sync + 'static {
     fn extra_state(&self) -> Vec<(&'static str, StateValue)> {
         Vec::new()
     }
-    /// Load class-specific entries (already validated by the caller).
+    /// Load class-specific entries (already parsed by the caller; only the keys present in
+    /// the dict). Called after `last_epoch` and `last_lr` are loaded into `common()`; on error
+    /// the kernel must be left unchanged.
     fn load_extra_state(&mut self, _entries: &[(&'static str, StateValue)]) -> CoreResult<()> {
         Ok(())
     }

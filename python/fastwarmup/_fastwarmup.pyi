@@ -6,20 +6,24 @@ and value; a rejected call leaves the scheduler unchanged.
 """
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
 from typing_extensions import disjoint_base
 
 __all__ = [
+    "CosineAnnealingDecay",
+    "CosineAnnealingWarmRestarts",
     "ExponentialDecay",
     "InverseTimeDecay",
     "LRScheduler",
+    "LinearLR",
     "LinearWarmup",
     "MultiStepDecay",
     "NaturalExpDecay",
     "NoamDecay",
+    "OneCycleLR",
     "PiecewiseDecay",
     "PolynomialDecay",
     "StepDecay",
@@ -298,3 +302,112 @@ class StepDecay(LRScheduler):
     def step_size(self) -> int: ...
     @property
     def gamma(self) -> float: ...
+
+class CosineAnnealingDecay(LRScheduler):
+    """Cosine annealing. ``step()`` follows paddle's recurrence on the previous value:
+    ``lr = (1 + cos(pi * epoch / T_max)) / (1 + cos(pi * (epoch - 1) / T_max))
+    * (last_lr - eta_min) + eta_min`` (``base_lr`` at epoch 0;
+    ``last_lr + (base_lr - eta_min) * (1 - cos(pi / T_max)) / 2`` where
+    ``(epoch - 1 - T_max) % (2 * T_max) == 0``). ``step(epoch)`` takes the closed form
+    ``lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2``."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> CosineAnnealingDecay: ...
+    def __init__(
+        self,
+        learning_rate: float,
+        T_max: int,
+        eta_min: float = 0,
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None: ...
+    def _get_closed_form_lr(self) -> float:
+        """The closed form at ``last_epoch`` (what ``step(epoch)`` uses)."""
+    @property
+    def T_max(self) -> int: ...
+    @property
+    def eta_min(self) -> float: ...
+
+class LinearLR(LRScheduler):
+    """``lr = base_lr * start_factor`` at epoch 0, then paddle's recurrence
+    ``lr = last_lr * (1.0 + (end_factor - start_factor) / (total_steps * start_factor
+    + (epoch - 1) * (end_factor - start_factor)))`` up to ``total_steps``; ``last_lr``
+    afterwards. ``step(epoch)`` applies the same recurrence at ``epoch``."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> LinearLR: ...
+    def __init__(
+        self,
+        learning_rate: float,
+        total_steps: int,
+        start_factor: float = 0.3333333333333333,
+        end_factor: float = 1.0,
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None: ...
+    @property
+    def total_steps(self) -> int: ...
+    @property
+    def start_factor(self) -> float: ...
+    @property
+    def end_factor(self) -> float: ...
+
+class CosineAnnealingWarmRestarts(LRScheduler):
+    """``lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2``: ``T_cur``
+    counts epochs since the last restart, ``T_i`` is the cycle length (``T_0``, times
+    ``T_mult`` at each restart). ``state_dict()`` also saves ``T_cur`` and ``T_i``; a dict
+    without them (paddle's) rebuilds them from ``last_epoch`` as ``step()`` reaches it."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> CosineAnnealingWarmRestarts: ...
+    def __init__(
+        self,
+        learning_rate: float,
+        T_0: int,
+        T_mult: int = 1,
+        eta_min: float = 0,
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None: ...
+    @property
+    def T_0(self) -> int: ...
+    @property
+    def T_mult(self) -> int: ...
+    @property
+    def T_i(self) -> int: ...
+    @property
+    def T_cur(self) -> int | float:
+        """Epochs since the last restart (a float after ``step(epoch)`` with ``T_mult > 1``)."""
+    @property
+    def eta_min(self) -> float: ...
+
+class OneCycleLR(LRScheduler):
+    """The one-cycle policy: from ``max_learning_rate / divide_factor`` up to
+    ``max_learning_rate`` over ``phase_pct`` of ``total_steps``, then down to
+    ``end_learning_rate`` (``three_phase``: back to the initial value first). In phase ``i``,
+    ``pct = (epoch - _step_config[i]) / _steps_size[i]`` and
+    ``lr = end + (start - end) / 2.0 * (cos(pi * pct) + 1)`` (``'cos'``) or
+    ``lr = (end - start) * pct + start`` (``'linear'``), ``start, end = _lr_config[i:i + 2]``.
+
+    Raises:
+        ValueError: stepping (or ``precompute``) past ``total_steps``.
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> OneCycleLR: ...
+    def __init__(
+        self,
+        max_learning_rate: float,
+        total_steps: int,
+        divide_factor: float = 25.0,
+        end_learning_rate: float = 0.0001,
+        phase_pct: float = 0.3,
+        anneal_strategy: Literal["cos", "linear"] = "cos",
+        three_phase: bool = False,
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None: ...
+    @property
+    def total_steps(self) -> int: ...
+    @property
+    def _step_config(self) -> list[int | float]: ...
+    @property
+    def _steps_size(self) -> list[float]: ...
+    @property
+    def _lr_config(self) -> list[float]: ...

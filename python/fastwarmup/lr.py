@@ -6,26 +6,34 @@ native ones from :mod:`fastwarmup._fastwarmup`; each one's docstring states its 
 """
 
 from fastwarmup._fastwarmup import (
+    CosineAnnealingDecay,
+    CosineAnnealingWarmRestarts,
     ExponentialDecay,
     InverseTimeDecay,
+    LinearLR,
     LinearWarmup,
     LRScheduler,
     MultiStepDecay,
     NaturalExpDecay,
     NoamDecay,
+    OneCycleLR,
     PiecewiseDecay,
     PolynomialDecay,
     StepDecay,
 )
 
 __all__ = [
+    "CosineAnnealingDecay",
+    "CosineAnnealingWarmRestarts",
     "ExponentialDecay",
     "InverseTimeDecay",
     "LRScheduler",
+    "LinearLR",
     "LinearWarmup",
     "MultiStepDecay",
     "NaturalExpDecay",
     "NoamDecay",
+    "OneCycleLR",
     "PiecewiseDecay",
     "PolynomialDecay",
     "StepDecay",

@@ -79,6 +79,18 @@ pub fn sequence_to_py(py: Python<'_>, sequence: &Sequence) -> PyResult<Py<PyAny>
     })
 }
 
+/// An argument paddle requires to be a Python float (`isinstance(x, float)`, e.g.
+/// `phase_pct`): ints are refused.
+pub fn float(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
+    if obj.is_instance_of::<PyFloat>() {
+        return obj.extract::<f64>();
+    }
+    Err(PyTypeError::new_err(format!(
+        "{name} must be a float, got {}",
+        describe(obj)
+    )))
+}
+
 /// An int argument (`decay_steps`, `warmup_steps`, `epoch`, ...): floats are refused.
 pub fn int(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
     if is_integer(obj) {

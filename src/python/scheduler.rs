@@ -14,7 +14,7 @@ use crate::precompute;
 use crate::pyops::Num;
 use crate::python::args::Args;
 use crate::python::convert;
-use crate::schedule::{next_epoch, Kernel, Log, StateValue};
+use crate::schedule::{Kernel, Log, StateValue};
 use crate::schedules::Base;
 
 /// Base class of all learning-rate schedulers, as `paddle.optimizer.lr.LRScheduler`.
@@ -93,16 +93,9 @@ fn print_lines(slf: &Bound<'_, PyLRScheduler>, log: &Log, own_verbose: bool) -> 
 /// back into Python; a raising `get_lr` leaves the scheduler as it was.
 fn python_step(slf: &Bound<'_, PyLRScheduler>, epoch: Option<i64>) -> PyResult<()> {
     let cell = &slf.get().cell;
-    let saved = cell.read(|k| k.common().clone())?;
-    let new_epoch = match epoch {
-        Some(e) => e,
-        None => next_epoch(saved.last_epoch)?,
-    };
-    cell.update(|k| {
-        k.common_mut().last_epoch = new_epoch;
-        Ok(())
-    })?;
-    let value = if epoch.is_some() && slf.hasattr("_get_closed_form_lr")? {
+    let (saved, saved_extra) = cell.read(|k| (k.common().clone(), k.extra_state()))?;
+    let closed_form = cell.update(|k| k.advance(epoch))?;
+    let value = if closed_form && slf.hasattr("_get_closed_form_lr")? {
         slf.call_method0("_get_closed_form_lr")
     } else {
         slf.call_method0("get_lr")
@@ -125,7 +118,7 @@ fn python_step(slf: &Bound<'_, PyLRScheduler>, epoch: Option<i64>) -> PyResult<(
         Err(err) => {
             cell.update(|k| {
                 *k.common_mut() = saved;
-                Ok(())
+                k.load_extra_state(&saved_extra)
             })?;
             Err(err)
         }
@@ -294,12 +287,14 @@ fn parse_extra(value: &Bound<'_, PyAny>, name: &str) -> PyResult<StateValue> {
 /// Commit parsed entries (the kernel first, then plain attributes a subclass keeps).
 pub(crate) fn commit_state(slf: &Bound<'_, PyLRScheduler>, pending: PendingState) -> PyResult<()> {
     slf.get().cell.update(|k| {
-        let mut trial = k.common().clone();
-        trial.last_epoch = pending.last_epoch;
-        trial.last_lr = pending.last_lr;
-        k.load_extra_state(&pending.extra)?;
-        *k.common_mut() = trial;
-        Ok(())
+        let saved = k.common().clone();
+        let common = k.common_mut();
+        common.last_epoch = pending.last_epoch;
+        common.last_lr = pending.last_lr;
+        // The extras load against the new `last_epoch` (a class may rebuild missing ones).
+        k.load_extra_state(&pending.extra).inspect_err(|_| {
+            *k.common_mut() = saved;
+        })
     })?;
     for (name, value) in pending.attributes {
         slf.setattr(name.as_str(), value)?;

@@ -122,6 +122,15 @@ impl Kernel for LinearWarmup {
         }
         self.nested.fill_from(self.nested_epoch(epoch)?, nested)
     }
+    fn check_epochs(&self, first: i64, last: i64) -> CoreResult<()> {
+        // Epochs from `warmup_steps` on step the nest to `epoch - warmup_steps`.
+        if last < self.warmup_steps {
+            return Ok(());
+        }
+        let nested_first = self.nested_epoch(first.max(self.warmup_steps))?;
+        self.nested
+            .check_epochs(nested_first, self.nested_epoch(last)?)
+    }
     fn calls_python(&self) -> bool {
         self.nested.calls_python()
     }

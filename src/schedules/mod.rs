@@ -4,25 +4,33 @@
 mod pure;
 
 pub mod base;
+pub mod cosine_annealing;
 pub mod exponential;
 pub mod inverse_time;
+pub mod linear_lr;
 pub mod linear_warmup;
 pub mod multi_step;
 pub mod natural_exp;
 pub mod noam;
+pub mod one_cycle;
 pub mod piecewise;
 pub mod polynomial;
 pub mod staircase;
 pub mod step;
 pub mod validate;
+pub mod warm_restarts;
 
 pub use base::Base;
+pub use cosine_annealing::CosineAnnealingDecay;
 pub use exponential::ExponentialDecay;
 pub use inverse_time::InverseTimeDecay;
+pub use linear_lr::LinearLR;
 pub use linear_warmup::LinearWarmup;
 pub use multi_step::MultiStepDecay;
 pub use natural_exp::NaturalExpDecay;
 pub use noam::NoamDecay;
+pub use one_cycle::{Anneal, OneCycleArgs, OneCycleLR};
 pub use piecewise::PiecewiseDecay;
 pub use polynomial::PolynomialDecay;
 pub use step::StepDecay;
+pub use warm_restarts::CosineAnnealingWarmRestarts;

@@ -4,15 +4,19 @@
 #[macro_use]
 mod gamma_decay;
 
+mod cosine_annealing;
 mod exponential;
 mod inverse_time;
+mod linear_lr;
 mod linear_warmup;
 mod multi_step;
 mod natural_exp;
 mod noam;
+mod one_cycle;
 mod piecewise;
 mod polynomial;
 mod step;
+mod warm_restarts;
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -36,7 +40,11 @@ macro_rules! native_classes {
             inverse_time::PyInverseTimeDecay,
             exponential::PyExponentialDecay,
             multi_step::PyMultiStepDecay,
-            step::PyStepDecay
+            step::PyStepDecay,
+            cosine_annealing::PyCosineAnnealingDecay,
+            linear_lr::PyLinearLR,
+            warm_restarts::PyCosineAnnealingWarmRestarts,
+            one_cycle::PyOneCycleLR
         )
     };
 }
