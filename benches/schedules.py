@@ -25,6 +25,24 @@ def seed_numpy(n: int) -> np.ndarray:
     return np.where(e < WARMUP, warm, decay)
 
 
+COSINE_T_MAX = 1_000_000
+
+
+def warmup_cosine(module):
+    """``LinearWarmup(CosineAnnealingDecay(0.1, 1_000_000), 10_000, 0.0, 0.1)`` (the nest steps
+    with explicit epochs, so paddle takes the closed form)."""
+    decay = module.CosineAnnealingDecay(0.1, COSINE_T_MAX)
+    return module.LinearWarmup(decay, WARMUP, 0.0, 0.1)
+
+
+def warmup_cosine_numpy(n: int) -> np.ndarray:
+    """The obvious NumPy formula for ``warmup_cosine``."""
+    e = np.arange(n, dtype=np.float64)
+    warm = 0.1 * e / WARMUP
+    decay = 0.0 + (0.1 - 0.0) * (1 + np.cos(np.pi * (e - WARMUP) / COSINE_T_MAX)) / 2
+    return np.where(e < WARMUP, warm, decay)
+
+
 def step_loop(sched, n: int) -> np.ndarray:
     """``n`` values by the training-loop protocol: read, then step."""
     out = np.empty(n)
