@@ -319,7 +319,14 @@ class CosineAnnealingDecay(LRScheduler):
         eta_min: float = 0,
         last_epoch: int = -1,
         verbose: bool = False,
-    ) -> None: ...
+    ) -> None:
+        """Validate the arguments, then take paddle's first step.
+
+        Raises:
+            TypeError: ``T_max`` is not an int, or ``learning_rate``/``eta_min`` not a number.
+            ValueError: ``T_max`` is not > 0, ``eta_min`` is not finite, or ``learning_rate``
+                is negative or not finite.
+        """
     def _get_closed_form_lr(self) -> float:
         """The closed form at ``last_epoch`` (what ``step(epoch)`` uses)."""
     @property
@@ -342,7 +349,14 @@ class LinearLR(LRScheduler):
         end_factor: float = 1.0,
         last_epoch: int = -1,
         verbose: bool = False,
-    ) -> None: ...
+    ) -> None:
+        """Validate the arguments, then take paddle's first step.
+
+        Raises:
+            TypeError: an argument is not a number.
+            ValueError: ``start_factor`` is not in (0, 1], ``end_factor`` not in [0, 1],
+                ``total_steps`` not > 0, or ``learning_rate`` is negative or not finite.
+        """
     @property
     def total_steps(self) -> int: ...
     @property
@@ -365,7 +379,15 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         eta_min: float = 0,
         last_epoch: int = -1,
         verbose: bool = False,
-    ) -> None: ...
+    ) -> None:
+        """Validate the arguments, then take paddle's first step.
+
+        Raises:
+            TypeError: an argument is not a number.
+            ValueError: ``T_0`` is not an int > 0 or ``T_mult`` not an int >= 1 (a float is a
+                ``ValueError``, as in paddle), ``eta_min`` is not finite, or ``learning_rate``
+                is negative or not finite.
+        """
     @property
     def T_0(self) -> int: ...
     @property
@@ -402,7 +424,18 @@ class OneCycleLR(LRScheduler):
         three_phase: bool = False,
         last_epoch: int = -1,
         verbose: bool = False,
-    ) -> None: ...
+    ) -> None:
+        """Validate the arguments (in paddle's order), then take paddle's first step.
+
+        Raises:
+            TypeError: ``total_steps`` is not an int, ``phase_pct`` not a float, or another
+                argument not a number.
+            ValueError: a learning rate is negative or not finite, ``total_steps`` is not > 0,
+                ``phase_pct`` not in [0, 1] (< 0.5 with ``three_phase``), ``anneal_strategy``
+                not ``'cos'`` or ``'linear'``.
+            ZeroDivisionError: ``divide_factor`` is 0, or the first step falls in a phase of
+                length 0 (as in paddle).
+        """
     @property
     def total_steps(self) -> int: ...
     @property
