@@ -65,6 +65,7 @@ impl LinearWarmup {
 
     /// A copy with another nested scheduler (a deep copy of the Python object wires in the
     /// copy of its nested object).
+    #[must_use]
     pub fn with_nested(&self, nested: Nested) -> Self {
         Self {
             common: self.common.clone(),

@@ -141,6 +141,7 @@ impl PyLinearWarmup {
 
     /// The nested object is the one reference a `LinearWarmup` holds to other Python objects
     /// (its kernel's foreign scheduler is the same object).
+    #[allow(clippy::needless_pass_by_value)] // PyO3 fixes this signature.
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
         if let Ok(slot) = self.learning_rate.try_lock() {
             visit.call(slot.as_ref())?;
