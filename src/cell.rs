@@ -5,17 +5,18 @@
 //! so that `__call__` is a plain load.
 
 use spin::mutex::{SpinMutex as Mutex, SpinMutexGuard as MutexGuard};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 
 use crate::error::{CoreError, CoreResult};
 use crate::pyops::Num;
 use crate::schedule::Kernel;
 
-/// A kernel behind a lock, with its `last_lr` published for lock-free reads.
+/// A kernel behind a lock, with its `last_lr` and `last_epoch` published for lock-free reads.
 pub struct SchedCell {
     kernel: Mutex<Box<dyn Kernel>>,
     lr_bits: AtomicU64,
     lr_is_int: AtomicBool,
+    epoch: AtomicI64,
 }
 
 impl SchedCell {
@@ -24,10 +25,11 @@ impl SchedCell {
         let cell = Self {
             lr_bits: AtomicU64::new(0),
             lr_is_int: AtomicBool::new(false),
+            epoch: AtomicI64::new(0),
             kernel: Mutex::new(kernel),
         };
         if let Some(guard) = cell.kernel.try_lock() {
-            cell.publish(guard.common().last_lr);
+            cell.publish(guard.as_ref());
         }
         cell
     }
@@ -40,8 +42,10 @@ impl SchedCell {
         })
     }
 
-    fn publish(&self, lr: Num) {
-        match lr {
+    fn publish(&self, kernel: &dyn Kernel) {
+        let common = kernel.common();
+        self.epoch.store(common.last_epoch, Ordering::Relaxed);
+        match common.last_lr {
             Num::Float(v) => {
                 self.lr_bits.store(v.to_bits(), Ordering::Relaxed);
                 self.lr_is_int.store(false, Ordering::Relaxed);
@@ -64,11 +68,17 @@ impl SchedCell {
         }
     }
 
-    /// Run `f` on the kernel, then publish its `last_lr`.
+    /// The current `last_epoch`, without locking (readable from a user's callable mid-step).
+    #[inline]
+    pub fn last_epoch(&self) -> i64 {
+        self.epoch.load(Ordering::Relaxed)
+    }
+
+    /// Run `f` on the kernel, then publish its `last_lr` and `last_epoch`.
     pub fn update<R>(&self, f: impl FnOnce(&mut dyn Kernel) -> CoreResult<R>) -> CoreResult<R> {
         let mut guard = self.lock()?;
         let result = f(guard.as_mut());
-        self.publish(guard.common().last_lr);
+        self.publish(guard.as_ref());
         result
     }
 
@@ -82,7 +92,7 @@ impl SchedCell {
     pub fn replace(&self, kernel: Box<dyn Kernel>) -> CoreResult<()> {
         let mut guard = self.lock()?;
         *guard = kernel;
-        self.publish(guard.common().last_lr);
+        self.publish(guard.as_ref());
         Ok(())
     }
 

@@ -449,8 +449,8 @@ impl PyLRScheduler {
 
     /// The epoch of the current value.
     #[getter]
-    fn last_epoch(&self) -> PyResult<i64> {
-        Ok(self.cell.read(|k| k.common().last_epoch)?)
+    fn last_epoch(&self) -> i64 {
+        self.cell.last_epoch()
     }
     #[setter]
     fn set_last_epoch(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
