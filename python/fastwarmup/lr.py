@@ -5,10 +5,22 @@ Every class keeps paddle's constructor, attributes, ``step()``, ``__call__()``,
 native ones from :mod:`fastwarmup._fastwarmup`; each one's docstring states its formula.
 """
 
-from fastwarmup._fastwarmup import LinearWarmup, LRScheduler, PolynomialDecay
+from fastwarmup._fastwarmup import (
+    CyclicLR,
+    LambdaDecay,
+    LinearWarmup,
+    LRScheduler,
+    MultiplicativeDecay,
+    PolynomialDecay,
+    ReduceOnPlateau,
+)
 
 __all__ = [
+    "CyclicLR",
     "LRScheduler",
+    "LambdaDecay",
     "LinearWarmup",
+    "MultiplicativeDecay",
     "PolynomialDecay",
+    "ReduceOnPlateau",
 ]

@@ -2,7 +2,7 @@
 
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple};
 
 use crate::pyops::Num;
 
@@ -48,6 +48,67 @@ pub fn num(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Num> {
         "{name} must be an int or a float, got {}",
         describe(obj)
     )))
+}
+
+/// An optional argument with a default, where an explicit `None` is a value like any other
+/// (paddle then raises on it) rather than "use the default".
+pub enum Arg<'py> {
+    /// Not passed.
+    Default,
+    /// Passed, possibly as `None`.
+    Given(Bound<'py, PyAny>),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Arg<'py> {
+    type Error = PyErr;
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        Ok(Self::Given(obj.to_owned()))
+    }
+}
+
+impl Arg<'_> {
+    /// `num(value)` if given, else `default`.
+    pub fn num_or(self, name: &str, default: Num) -> PyResult<Num> {
+        match self {
+            Self::Default => Ok(default),
+            Self::Given(obj) => num(&obj, name),
+        }
+    }
+    /// `float(value)` (a Python float only) if given, else `default`.
+    pub fn float_or(self, name: &str, default: f64) -> PyResult<f64> {
+        match self {
+            Self::Default => Ok(default),
+            Self::Given(obj) => float(&obj, name),
+        }
+    }
+    /// `name(value)` if given, else `default`.
+    pub fn name_or(self, default: &str) -> PyResult<String> {
+        match self {
+            Self::Default => Ok(default.to_owned()),
+            Self::Given(obj) => name(&obj),
+        }
+    }
+}
+
+/// An argument paddle requires to be a Python float (`isinstance(x, float)`, e.g.
+/// `phase_pct`): ints are refused.
+pub fn float(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
+    if obj.is_instance_of::<PyFloat>() {
+        return obj.extract::<f64>();
+    }
+    Err(PyTypeError::new_err(format!(
+        "{name} must be a float, got {}",
+        describe(obj)
+    )))
+}
+
+/// A str argument (`mode`, ...) for a value paddle only compares with names: anything else is
+/// passed on as its `repr()`, which no name matches.
+pub fn name(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    match obj.cast::<PyString>() {
+        Ok(text) => Ok(text.to_str()?.to_owned()),
+        Err(_) => Ok(obj.repr()?.to_string()),
+    }
 }
 
 /// An int argument (`decay_steps`, `warmup_steps`, `epoch`, ...): floats are refused.

@@ -1,12 +1,21 @@
 //! The concrete scheduler classes, one module each: argument conversion into kernels and
 //! attribute getters. Every class derives from `LRScheduler` and inherits its methods.
 
+#[macro_use]
+mod lambda_decay;
+
+mod cyclic;
+mod lambda;
 mod linear_warmup;
+mod multiplicative;
+mod plateau;
 mod polynomial;
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
+use crate::pyops::Num;
+use crate::python::convert;
 use crate::python::scheduler::PyLRScheduler;
 
 pub(crate) use linear_warmup::after_copy;
@@ -15,7 +24,14 @@ pub(crate) use linear_warmup::after_copy;
 /// nested (an instance of exactly one of these types).
 macro_rules! native_classes {
     ($apply:ident) => {
-        $apply!(polynomial::PyPolynomialDecay, linear_warmup::PyLinearWarmup)
+        $apply!(
+            polynomial::PyPolynomialDecay,
+            linear_warmup::PyLinearWarmup,
+            lambda::PyLambdaDecay,
+            multiplicative::PyMultiplicativeDecay,
+            cyclic::PyCyclicLR,
+            plateau::PyReduceOnPlateau
+        )
     };
 }
 
@@ -28,6 +44,15 @@ pub(crate) fn with_kernel<K: 'static, R>(
         .cell
         .read(|k| k.as_any().downcast_ref::<K>().map(f))?
         .ok_or_else(|| PyRuntimeError::new_err("scheduler used before __init__ completed"))
+}
+
+/// A number field of this object's kernel, as the Python int or float it was given as.
+pub(crate) fn num_attribute<K: 'static>(
+    slf: &Bound<'_, PyLRScheduler>,
+    field: impl FnOnce(&K) -> Num,
+) -> PyResult<Py<PyAny>> {
+    let value = with_kernel(slf, field)?;
+    Ok(convert::to_py(slf.py(), value))
 }
 
 /// Whether `obj` is an instance of exactly one of fastwarmup's classes (not a Python

@@ -1,0 +1,150 @@
+//! `CyclicLR`'s binding.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+use crate::pyops::Num;
+use crate::python::callback::{callback_of, object_of};
+use crate::python::classes::with_kernel;
+use crate::python::convert::{self, Arg};
+use crate::python::scheduler::{construct, PyLRScheduler};
+use crate::schedules::cyclic::{exp_range_scale, triangular2_scale, CyclicArgs, ScaleFn};
+use crate::schedules::CyclicLR;
+
+/// The cyclic learning rate, as `paddle.optimizer.lr.CyclicLR`.
+///
+/// `cycle = 1 + epoch // cycle_size`, `pct = 1.0 + epoch / cycle_size - cycle`,
+/// `f = pct / step_up_pct` while `pct <= step_up_pct`, else `(1 - pct) / (1 - step_up_pct)`;
+/// `lr = base_lr + amplitude * f * scale_fn(x)`, where `cycle_size = step_size_up +
+/// step_size_down`, `step_up_pct = step_size_up / cycle_size`, `amplitude = max_lr - base_lr`,
+/// and `x` is `cycle` (a float; `scale_mode='cycle'`) or `epoch` (an int; `'iterations'`).
+/// The built-in modes: `'triangular'` (`scale_fn = 1.0`), `'triangular2'`
+/// (`1 / (2.0 ** (cycle - 1))`) and `'exp_range'` (`exp_gamma ** epoch`). A user's `scale_fn`
+/// replaces them; its exceptions propagate and leave the scheduler unchanged, and copies of
+/// the scheduler (`copy.deepcopy`, `precompute`) share it.
+#[pyclass(extends = PyLRScheduler, frozen, subclass, name = "CyclicLR", module = "fastwarmup.lr")]
+pub struct PyCyclicLR;
+
+fn float_attribute(
+    slf: &Bound<'_, PyCyclicLR>,
+    field: impl FnOnce(&CyclicLR) -> f64,
+) -> PyResult<f64> {
+    with_kernel(slf.as_super(), field)
+}
+
+#[pymethods]
+impl PyCyclicLR {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs), text_signature = "(base_learning_rate, max_learning_rate, step_size_up, step_size_down=None, mode='triangular', exp_gamma=1.0, scale_fn=None, scale_mode='cycle', last_epoch=-1, verbose=False)")]
+    fn __new__(
+        _args: &Bound<'_, PyTuple>,
+        _kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyClassInitializer<Self> {
+        PyClassInitializer::from(PyLRScheduler::placeholder()).add_subclass(Self)
+    }
+
+    #[pyo3(signature = (base_learning_rate, max_learning_rate, step_size_up, step_size_down=None, mode=Arg::Default, exp_gamma=Arg::Default, scale_fn=None, scale_mode=Arg::Default, last_epoch=-1, verbose=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn __init__(
+        slf: &Bound<'_, Self>,
+        base_learning_rate: &Bound<'_, PyAny>,
+        max_learning_rate: &Bound<'_, PyAny>,
+        step_size_up: &Bound<'_, PyAny>,
+        step_size_down: Option<&Bound<'_, PyAny>>,
+        mode: Arg<'_>,
+        exp_gamma: Arg<'_>,
+        scale_fn: Option<&Bound<'_, PyAny>>,
+        scale_mode: Arg<'_>,
+        last_epoch: i64,
+        verbose: bool,
+    ) -> PyResult<()> {
+        let max_learning_rate = convert::num(max_learning_rate, "max_learning_rate")?;
+        let step_size_up = convert::int(step_size_up, "step_size_up")?;
+        let step_size_down = step_size_down
+            .map(|v| convert::int(v, "step_size_down"))
+            .transpose()?;
+        let exp_gamma = exp_gamma.float_or("exp_gamma", 1.0)?;
+        let kernel = CyclicLR::new(CyclicArgs {
+            base_learning_rate: convert::num(base_learning_rate, "base_learning_rate")?,
+            max_learning_rate,
+            step_size_up,
+            step_size_down,
+            mode: mode.name_or("triangular")?,
+            exp_gamma,
+            scale_fn: scale_fn
+                .map(|f| callback_of(f, "scale_fn", "CyclicLR"))
+                .transpose()?,
+            scale_mode: scale_mode.name_or("cycle")?,
+            last_epoch,
+            verbose,
+        })?;
+        construct(slf.as_super(), Box::new(kernel))
+    }
+
+    /// `step_size_up + step_size_down`, a float.
+    #[getter]
+    fn cycle_size(slf: &Bound<'_, Self>) -> PyResult<f64> {
+        float_attribute(slf, |k| k.cycle_size)
+    }
+    /// `step_size_up / cycle_size`.
+    #[getter]
+    fn step_up_pct(slf: &Bound<'_, Self>) -> PyResult<f64> {
+        float_attribute(slf, |k| k.step_up_pct)
+    }
+    /// `float(max_learning_rate)`.
+    #[getter]
+    fn max_lr(slf: &Bound<'_, Self>) -> PyResult<f64> {
+        float_attribute(slf, |k| k.max_lr)
+    }
+    /// `max_lr - base_learning_rate`.
+    #[getter]
+    fn amplitude(slf: &Bound<'_, Self>) -> PyResult<f64> {
+        float_attribute(slf, |k| k.amplitude)
+    }
+    /// `exp_gamma`.
+    #[getter]
+    fn gamma(slf: &Bound<'_, Self>) -> PyResult<f64> {
+        float_attribute(slf, |k| k.gamma)
+    }
+    /// `mode` as given.
+    #[getter]
+    fn mode(slf: &Bound<'_, Self>) -> PyResult<String> {
+        with_kernel(slf.as_super(), |k: &CyclicLR| k.mode.clone())
+    }
+    /// `'cycle'` or `'iterations'` (the built-in modes set their own).
+    #[getter]
+    fn scale_mode(slf: &Bound<'_, Self>) -> PyResult<&'static str> {
+        with_kernel(slf.as_super(), |k: &CyclicLR| k.scale_mode.name())
+    }
+    /// The user's `scale_fn`, or the bound method of the built-in mode.
+    #[getter]
+    fn scale_fn(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let builtin = with_kernel(slf.as_super(), |k: &CyclicLR| match &k.scale_fn {
+            ScaleFn::Triangular => Ok("_triangular_scale_fn"),
+            ScaleFn::Triangular2 => Ok("_triangular2_scale_fn"),
+            ScaleFn::ExpRange => Ok("_exp_range_scale_fn"),
+            ScaleFn::User(f) => Err(object_of(py, f.as_ref())),
+        })?;
+        match builtin {
+            Ok(method) => Ok(slf.getattr(method)?.unbind()),
+            Err(user) => Ok(user),
+        }
+    }
+
+    /// `'triangular'`: `1.0`.
+    fn _triangular_scale_fn(_slf: &Bound<'_, Self>, _x: &Bound<'_, PyAny>) -> f64 {
+        1.0
+    }
+    /// `'triangular2'`: `1 / (2.0 ** (x - 1))`.
+    fn _triangular2_scale_fn(slf: &Bound<'_, Self>, x: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let value = triangular2_scale(convert::num(x, "x")?)?;
+        Ok(convert::to_py(slf.py(), value))
+    }
+    /// `'exp_range'`: `exp_gamma ** x`.
+    fn _exp_range_scale_fn(slf: &Bound<'_, Self>, x: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let gamma = float_attribute(slf, |k| k.gamma)?;
+        let value: Num = exp_range_scale(gamma, convert::num(x, "x")?)?;
+        Ok(convert::to_py(slf.py(), value))
+    }
+}
