@@ -55,10 +55,7 @@ fn factor_of(value: &Bound<'_, PyAny>) -> PyResult<Num> {
     value.extract::<f64>().map(Num::Float).map_err(|_| {
         PyTypeError::new_err(format!(
             "the function must return a number, got {}",
-            value
-                .get_type()
-                .name()
-                .map_or_else(|_| "?".to_owned(), |n| n.to_string())
+            convert::describe(value)
         ))
     })
 }

@@ -6,7 +6,8 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple};
 
 use crate::pyops::Num;
 
-fn describe(obj: &Bound<'_, PyAny>) -> String {
+/// `type value`, for error messages.
+pub fn describe(obj: &Bound<'_, PyAny>) -> String {
     let type_name = obj
         .get_type()
         .name()

@@ -80,6 +80,9 @@ pub(crate) fn print_lines(
 ) -> PyResult<()> {
     let py = slf.py();
     let lines = log.lines();
+    if lines.is_empty() {
+        return Ok(());
+    }
     let print = py.import("builtins")?.getattr("print")?;
     for (i, line) in lines.iter().enumerate() {
         let name = if own_verbose && i + 1 == lines.len() {

@@ -2,27 +2,35 @@
 //! objects paddle stores: Python numbers, NumPy scalars and arrays, paddle Tensors.
 //!
 //! paddle keeps the `metrics` object itself as `best` and computes `best - best * threshold`
-//! with that object's operators, so a float32 metric is compared in float32: NumPy 2 (NEP 50)
-//! and paddle cast a Python float to the array's dtype. A NumPy float64 is "strong": with a
-//! float32 the result is float64. An integer array becomes float64 with a Python float in
-//! NumPy, float32 in paddle.
+//! with that object's operators, then compares `metrics` with the result. So a float32 value
+//! is compared in float32: NumPy 2 (NEP 50) and paddle cast a Python number to the other
+//! operand's dtype. Between NumPy and paddle values the dtypes promote (float64 wins), except
+//! that paddle takes a NumPy scalar as it takes a Python float. An integer array becomes
+//! float64 with a Python float in NumPy, float32 in paddle.
 
 use crate::error::CoreResult;
 use crate::pyops::Num;
+
+/// The value of a NumPy or paddle `metrics`, in its dtype.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value {
+    F64(f64),
+    F32(f32),
+    /// Any integer or bool dtype.
+    Int(i64),
+}
 
 /// One `metrics` value and the arithmetic it brings.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Metric {
     /// A Python int or float: Python's arithmetic, and "weak" beside the others.
     Py(Num),
-    /// A float64 value of NumPy or paddle (`numpy.float64`, a float64 array or Tensor).
-    F64(f64),
-    /// A float32 value of NumPy or paddle (`numpy.float32`, a float32 array or Tensor).
-    F32(f32),
-    /// An integer (or bool) NumPy array.
-    IntArray(i64),
-    /// An integer (or bool) paddle Tensor.
-    IntTensor(i64),
+    /// A NumPy scalar (`numpy.float32`, `numpy.float64`).
+    NumpyScalar(Value),
+    /// A NumPy array.
+    NumpyArray(Value),
+    /// A paddle Tensor.
+    Tensor(Value),
 }
 
 /// Where a binary operation between two metrics is computed, when not in Python's numbers.
@@ -30,65 +38,86 @@ pub enum Metric {
 enum Domain {
     F64,
     F32,
-    Int(IntKind),
+    Int,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum IntKind {
-    Array,
-    Tensor,
+impl Value {
+    fn domain(self) -> Domain {
+        match self {
+            Self::F64(_) => Domain::F64,
+            Self::F32(_) => Domain::F32,
+            Self::Int(_) => Domain::Int,
+        }
+    }
+
+    /// As a Python number (`item()`).
+    fn as_num(self) -> Num {
+        match self {
+            Self::F64(v) => Num::Float(v),
+            Self::F32(v) => Num::Float(f64::from(v)),
+            Self::Int(i) => Num::Int(i),
+        }
+    }
 }
 
-// The method names mirror Python's operators and return `CoreResult`, as `Num`'s do.
-#[allow(clippy::should_implement_trait)]
 impl Metric {
-    /// The value as a Python number (what `state_dict()` saves: paddle saves `float(tensor)`
+    /// The value as a Python number: what `state_dict()` saves (paddle saves `float(tensor)`
     /// for a Tensor; fastwarmup saves a Python number for NumPy values too).
     pub fn as_num(self) -> Num {
         match self {
             Self::Py(n) => n,
-            Self::F64(v) => Num::Float(v),
-            Self::F32(v) => Num::Float(f64::from(v)),
-            Self::IntArray(i) => Num::Int(i),
-            Self::IntTensor(i) => Num::Float(i as f64),
+            Self::Tensor(v) => Num::Float(v.as_num().as_f64()),
+            Self::NumpyScalar(v) | Self::NumpyArray(v) => v.as_num(),
         }
     }
 
-    fn domain(self) -> Option<Domain> {
+    fn strong_value(self) -> Option<Value> {
         match self {
             Self::Py(_) => None,
-            Self::F64(_) => Some(Domain::F64),
-            Self::F32(_) => Some(Domain::F32),
-            Self::IntArray(_) => Some(Domain::Int(IntKind::Array)),
-            Self::IntTensor(_) => Some(Domain::Int(IntKind::Tensor)),
+            Self::NumpyScalar(v) | Self::NumpyArray(v) | Self::Tensor(v) => Some(v),
         }
     }
 
-    /// The domain of `self op other` (`None`: Python's numbers): NumPy's (and paddle's)
-    /// promotion with weak Python numbers.
+    /// paddle takes a NumPy scalar beside a Tensor as a Python number.
+    fn weakened_by(self, other: Self) -> Self {
+        match (self, other) {
+            (Self::NumpyScalar(v), Self::Tensor(_)) => Self::Py(v.as_num()),
+            _ => self,
+        }
+    }
+
+    /// The domain of `self op other` (`None`: Python's numbers).
     fn common_domain(self, other: Self) -> Option<Domain> {
-        let py_float = |m: Self| matches!(m, Self::Py(Num::Float(_)));
-        let (Some(a), Some(b)) = (self.domain(), other.domain()) else {
-            let strong = self.domain().or(other.domain())?;
-            return Some(match strong {
-                Domain::Int(kind) if py_float(self) || py_float(other) => match kind {
-                    IntKind::Array => Domain::F64,
-                    IntKind::Tensor => Domain::F32,
-                },
-                other => other,
-            });
-        };
-        Some(match (a, b) {
-            (Domain::Int(x), Domain::Int(y)) => {
-                Domain::Int(if x == y { x } else { IntKind::Tensor })
+        let (a, b) = (self.weakened_by(other), other.weakened_by(self));
+        match (a.strong_value(), b.strong_value()) {
+            (None, None) => None,
+            (Some(v), None) | (None, Some(v)) => {
+                let weak_float =
+                    matches!(a, Self::Py(Num::Float(_))) || matches!(b, Self::Py(Num::Float(_)));
+                Some(match v.domain() {
+                    // An integer array or Tensor meets a Python float.
+                    Domain::Int if weak_float => {
+                        if matches!(a, Self::Tensor(_)) || matches!(b, Self::Tensor(_)) {
+                            Domain::F32
+                        } else {
+                            Domain::F64
+                        }
+                    }
+                    domain => domain,
+                })
             }
-            (
-                Domain::F32 | Domain::Int(IntKind::Tensor),
-                Domain::F32 | Domain::Int(IntKind::Tensor),
-            ) => Domain::F32,
-            // A float64, or a float32 with a NumPy integer array.
-            _ => Domain::F64,
-        })
+            (Some(x), Some(y)) => Some(match (x.domain(), y.domain()) {
+                (Domain::F64, _) | (_, Domain::F64) => Domain::F64,
+                (Domain::Int, Domain::Int) => Domain::Int,
+                // float32 with an integer: NumPy takes float64, paddle float32.
+                (Domain::F32, Domain::Int) | (Domain::Int, Domain::F32)
+                    if !matches!(a, Self::Tensor(_)) && !matches!(b, Self::Tensor(_)) =>
+                {
+                    Domain::F64
+                }
+                _ => Domain::F32,
+            }),
+        }
     }
 
     fn to_f64(self) -> f64 {
@@ -96,22 +125,33 @@ impl Metric {
     }
 
     fn to_f32(self) -> f32 {
-        match self {
-            Self::F32(v) => v,
-            Self::Py(Num::Int(i)) | Self::IntArray(i) | Self::IntTensor(i) => i as f32,
-            Self::Py(Num::Float(v)) | Self::F64(v) => v as f32,
+        match self.strong_value() {
+            Some(Value::F32(v)) => v,
+            Some(Value::Int(i)) => i as f32,
+            _ => self.to_f64() as f32,
         }
     }
 
     fn to_i64(self) -> i64 {
-        match self {
-            Self::Py(Num::Int(i)) | Self::IntArray(i) | Self::IntTensor(i) => i,
-            Self::Py(Num::Float(v)) | Self::F64(v) => v as i64,
-            Self::F32(v) => v as i64,
+        match self.strong_value() {
+            Some(Value::Int(i)) => i,
+            _ => match self.as_num() {
+                Num::Int(i) => i,
+                Num::Float(v) => v as i64,
+            },
         }
     }
 
-    /// `self op other` in their common domain. Integer arrays wrap around as NumPy's do.
+    /// The same kind of object as the strong operand of `self op other`, holding `value`.
+    fn with_value(self, other: Self, value: Value) -> Self {
+        match (self, other) {
+            (Self::Tensor(_), _) | (_, Self::Tensor(_)) => Self::Tensor(value),
+            (Self::NumpyArray(_), _) | (_, Self::NumpyArray(_)) => Self::NumpyArray(value),
+            _ => Self::NumpyScalar(value),
+        }
+    }
+
+    /// `self op other` in their common domain. Integers wrap around as NumPy's and paddle's do.
     fn binary(
         self,
         other: Self,
@@ -120,20 +160,35 @@ impl Metric {
         single: fn(f32, f32) -> f32,
         int: fn(i64, i64) -> i64,
     ) -> CoreResult<Self> {
-        Ok(match self.common_domain(other) {
-            None => Self::Py(py(self.as_num(), other.as_num())?),
-            Some(Domain::F64) => Self::F64(float(self.to_f64(), other.to_f64())),
-            Some(Domain::F32) => Self::F32(single(self.to_f32(), other.to_f32())),
-            Some(Domain::Int(kind)) => {
-                let v = int(self.to_i64(), other.to_i64());
-                match kind {
-                    IntKind::Array => Self::IntArray(v),
-                    IntKind::Tensor => Self::IntTensor(v),
-                }
-            }
-        })
+        let value = match self.common_domain(other) {
+            None => return Ok(Self::Py(py(self.as_num(), other.as_num())?)),
+            Some(Domain::F64) => Value::F64(float(self.to_f64(), other.to_f64())),
+            Some(Domain::F32) => Value::F32(single(self.to_f32(), other.to_f32())),
+            Some(Domain::Int) => Value::Int(int(self.to_i64(), other.to_i64())),
+        };
+        Ok(self.with_value(other, value))
     }
 
+    fn compare(
+        self,
+        other: Self,
+        py: fn(Num, Num) -> bool,
+        float: fn(f64, f64) -> bool,
+        single: fn(f32, f32) -> bool,
+        int: fn(i64, i64) -> bool,
+    ) -> bool {
+        match self.common_domain(other) {
+            None => py(self.as_num(), other.as_num()),
+            Some(Domain::F64) => float(self.to_f64(), other.to_f64()),
+            Some(Domain::F32) => single(self.to_f32(), other.to_f32()),
+            Some(Domain::Int) => int(self.to_i64(), other.to_i64()),
+        }
+    }
+}
+
+// The method names mirror Python's operators and return `CoreResult`, as `Num`'s do.
+#[allow(clippy::should_implement_trait)]
+impl Metric {
     /// `self + other`.
     pub fn add(self, other: Self) -> CoreResult<Self> {
         self.binary(
@@ -176,22 +231,6 @@ impl Metric {
     pub fn gt(self, other: Self) -> bool {
         self.compare(other, Num::gt, |a, b| a > b, |a, b| a > b, |a, b| a > b)
     }
-
-    fn compare(
-        self,
-        other: Self,
-        py: fn(Num, Num) -> bool,
-        float: fn(f64, f64) -> bool,
-        single: fn(f32, f32) -> bool,
-        int: fn(i64, i64) -> bool,
-    ) -> bool {
-        match self.common_domain(other) {
-            None => py(self.as_num(), other.as_num()),
-            Some(Domain::F64) => float(self.to_f64(), other.to_f64()),
-            Some(Domain::F32) => single(self.to_f32(), other.to_f32()),
-            Some(Domain::Int(_)) => int(self.to_i64(), other.to_i64()),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -200,51 +239,67 @@ mod tests {
 
     const TENTH32: f32 = 0.1;
 
+    fn py(v: f64) -> Metric {
+        Metric::Py(Num::Float(v))
+    }
+
     #[test]
     fn float32_with_a_python_float_is_computed_in_float32() {
-        let best = Metric::F32(TENTH32);
-        let bound = best
-            .sub(best.mul(Metric::Py(Num::Float(1e-4))).unwrap())
-            .unwrap();
-        assert_eq!(bound, Metric::F32(TENTH32 - TENTH32 * 1e-4_f32));
+        let best = Metric::NumpyScalar(Value::F32(TENTH32));
+        let bound = best.sub(best.mul(py(1e-4)).unwrap()).unwrap();
+        assert_eq!(
+            bound,
+            Metric::NumpyScalar(Value::F32(TENTH32 - TENTH32 * 1e-4_f32))
+        );
         // numpy: np.float32(0.1) < 0.1 is False (0.1 is cast to float32), and so is the
         // reflected comparison.
-        assert!(!Metric::F32(TENTH32).lt(Metric::Py(Num::Float(0.1))));
-        assert!(!Metric::Py(Num::Float(0.1)).lt(Metric::F32(TENTH32)));
+        let tensor = Metric::Tensor(Value::F32(TENTH32));
+        assert!(!tensor.lt(py(0.1)) && !py(0.1).lt(tensor));
         // 16777217 is not representable in float32: cast, it equals 16777216.
-        assert!(!Metric::F32(16_777_216.0).lt(Metric::Py(Num::Int(16_777_217))));
+        let big = Metric::NumpyArray(Value::F32(16_777_216.0));
+        assert!(!big.lt(Metric::Py(Num::Int(16_777_217))));
     }
 
     #[test]
-    fn float64_values_are_strong() {
-        assert!(Metric::Py(Num::Float(0.1)).lt(Metric::F32(TENTH32).add(Metric::F64(0.0)).unwrap()));
+    fn float64_numpy_values_are_strong_except_a_scalar_beside_a_tensor() {
+        let tenth64 = Metric::NumpyScalar(Value::F64(0.1));
+        let array32 = Metric::NumpyArray(Value::F32(TENTH32));
+        assert!(array32.gt(tenth64));
         assert_eq!(
-            Metric::F32(TENTH32).mul(Metric::F64(2.0)).unwrap(),
-            Metric::F64(f64::from(TENTH32) * 2.0)
+            array32.mul(tenth64).unwrap(),
+            Metric::NumpyArray(Value::F64(f64::from(TENTH32) * 0.1))
         );
+        let tensor32 = Metric::Tensor(Value::F32(TENTH32));
+        assert!(!tensor32.gt(tenth64));
+        assert!(tensor32.gt(Metric::NumpyArray(Value::F64(0.1))));
     }
 
     #[test]
-    fn integer_arrays_promote_as_numpy_tensors_as_paddle() {
-        let half = Metric::Py(Num::Float(0.5));
-        assert_eq!(Metric::IntArray(3).mul(half).unwrap(), Metric::F64(1.5));
-        assert_eq!(Metric::IntTensor(3).mul(half).unwrap(), Metric::F32(1.5));
+    fn integer_values_promote_as_numpy_and_paddle_do() {
+        let half = py(0.5);
         assert_eq!(
-            Metric::IntArray(3).mul(Metric::Py(Num::Int(2))).unwrap(),
-            Metric::IntArray(6)
+            Metric::NumpyArray(Value::Int(3)).mul(half).unwrap(),
+            Metric::NumpyArray(Value::F64(1.5))
         );
+        assert_eq!(
+            Metric::Tensor(Value::Int(3)).mul(half).unwrap(),
+            Metric::Tensor(Value::F32(1.5))
+        );
+        assert_eq!(
+            Metric::NumpyArray(Value::Int(3))
+                .mul(Metric::Py(Num::Int(2)))
+                .unwrap(),
+            Metric::NumpyArray(Value::Int(6))
+        );
+        assert_eq!(Metric::Tensor(Value::Int(3)).as_num(), Num::Float(3.0));
     }
 
     #[test]
     fn python_numbers_keep_python_semantics() {
         let best = Metric::Py(Num::Int(3));
-        assert_eq!(
-            best.sub(best.mul(Metric::Py(Num::Int(0))).unwrap())
-                .unwrap(),
-            best
-        );
+        let zero = Metric::Py(Num::Int(0));
+        assert_eq!(best.sub(best.mul(zero).unwrap()).unwrap(), best);
         // Python compares an int with a float exactly: 2**53 + 1 > 2.0**53.
-        let two_53 = Metric::Py(Num::Float(9_007_199_254_740_992.0));
-        assert!(Metric::Py(Num::Int((1 << 53) + 1)).gt(two_53));
+        assert!(Metric::Py(Num::Int((1 << 53) + 1)).gt(py(9_007_199_254_740_992.0)));
     }
 }

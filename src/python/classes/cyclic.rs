@@ -32,6 +32,13 @@ fn float_attribute(
     with_kernel(slf.as_super(), field)
 }
 
+/// What the `scale_fn` attribute returns: paddle's bound method of a built-in mode, by name,
+/// or the user's function.
+enum ScaleObject {
+    Method(&'static str),
+    User(Py<PyAny>),
+}
+
 #[pymethods]
 impl PyCyclicLR {
     #[new]
@@ -120,15 +127,15 @@ impl PyCyclicLR {
     #[getter]
     fn scale_fn(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
         let py = slf.py();
-        let builtin = with_kernel(slf.as_super(), |k: &CyclicLR| match &k.scale_fn {
-            ScaleFn::Triangular => Ok("_triangular_scale_fn"),
-            ScaleFn::Triangular2 => Ok("_triangular2_scale_fn"),
-            ScaleFn::ExpRange => Ok("_exp_range_scale_fn"),
-            ScaleFn::User(f) => Err(object_of(py, f.as_ref())),
+        let scale = with_kernel(slf.as_super(), |k: &CyclicLR| match &k.scale_fn {
+            ScaleFn::Triangular => ScaleObject::Method("_triangular_scale_fn"),
+            ScaleFn::Triangular2 => ScaleObject::Method("_triangular2_scale_fn"),
+            ScaleFn::ExpRange => ScaleObject::Method("_exp_range_scale_fn"),
+            ScaleFn::User(f) => ScaleObject::User(object_of(py, f.as_ref())),
         })?;
-        match builtin {
-            Ok(method) => Ok(slf.getattr(method)?.unbind()),
-            Err(user) => Ok(user),
+        match scale {
+            ScaleObject::Method(name) => Ok(slf.getattr(name)?.unbind()),
+            ScaleObject::User(f) => Ok(f),
         }
     }
 

@@ -12,7 +12,7 @@ use crate::python::classes::{num_attribute, with_kernel};
 use crate::python::convert::{self, Arg};
 use crate::python::scheduler::{commit_state, install, parse_state, print_lines, PyLRScheduler};
 use crate::schedule::Log;
-use crate::schedules::metric::Metric;
+use crate::schedules::metric::{Metric, Value};
 use crate::schedules::plateau::PlateauArgs;
 use crate::schedules::ReduceOnPlateau;
 
@@ -41,17 +41,11 @@ fn numpy_types(py: Python<'_>) -> PyResult<(&Bound<'_, PyType>, &Bound<'_, PyTyp
     ))
 }
 
-fn describe(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type()
-        .name()
-        .map_or_else(|_| "?".to_owned(), |n| n.to_string())
-}
-
 fn type_error(obj: &Bound<'_, PyAny>, what: &str) -> PyErr {
     PyTypeError::new_err(format!(
         "{what} must be 'int', 'float', 'np.float32', 'np.float64', 'numpy.ndarray' or \
          'paddle.Tensor', but received {}",
-        describe(obj)
+        convert::describe(obj)
     ))
 }
 
@@ -61,33 +55,21 @@ fn dtype_name(obj: &Bound<'_, PyAny>) -> PyResult<String> {
     Ok(text.rsplit('.').next().unwrap_or_default().to_owned())
 }
 
-/// A value of the float or integer dtype `dtype`, from its Python `item`.
-fn typed_value(item: &Bound<'_, PyAny>, dtype: &str, tensor: bool, what: &str) -> PyResult<Metric> {
+/// A value of the dtype named `dtype`, from its Python `item`.
+fn typed_value(item: &Bound<'_, PyAny>, dtype: &str, what: &str) -> PyResult<Value> {
     Ok(match dtype {
-        "float32" => Metric::F32(item.extract::<f64>()? as f32),
-        "bool" => {
-            let value = i64::from(item.is_truthy()?);
-            if tensor {
-                Metric::IntTensor(value)
-            } else {
-                Metric::IntArray(value)
-            }
-        }
+        "float32" => Value::F32(item.extract::<f64>()? as f32),
+        "bool" => Value::Int(i64::from(item.is_truthy()?)),
         name if name.starts_with("int") || name.starts_with("uint") => {
-            let value = convert::int(item, what)?;
-            if tensor {
-                Metric::IntTensor(value)
-            } else {
-                Metric::IntArray(value)
-            }
+            Value::Int(convert::int(item, what)?)
         }
         // float64, and the dtypes fastwarmup compares in float64 (float16, bfloat16).
-        _ => Metric::F64(item.extract::<f64>()?),
+        _ => Value::F64(item.extract::<f64>()?),
     })
 }
 
-/// A NumPy array or a Tensor: paddle requires one element.
-fn sized_metric(obj: &Bound<'_, PyAny>, tensor: bool, what: &str) -> PyResult<Metric> {
+/// The value of a NumPy array or a Tensor: paddle requires one element.
+fn sized_value(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
     let size = obj.getattr("size")?;
     if !size.eq(1)? {
         return Err(PyValueError::new_err(format!(
@@ -96,8 +78,7 @@ fn sized_metric(obj: &Bound<'_, PyAny>, tensor: bool, what: &str) -> PyResult<Me
             size.str()?
         )));
     }
-    let item = obj.call_method0("item")?;
-    typed_value(&item, &dtype_name(obj)?, tensor, what)
+    typed_value(&obj.call_method0("item")?, &dtype_name(obj)?, what)
 }
 
 /// `metrics` (or a `best` from a state dict) as paddle accepts it, with its arithmetic.
@@ -112,8 +93,9 @@ fn metric_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Metric> {
     if obj.is_instance(generic)? {
         // numpy.float64 (a float subclass) and numpy.float32 only, as paddle.
         return match dtype_name(obj)?.as_str() {
-            "float32" => Ok(Metric::F32(obj.extract::<f64>()? as f32)),
-            "float64" => Ok(Metric::F64(obj.extract::<f64>()?)),
+            name @ ("float32" | "float64") => {
+                Ok(Metric::NumpyScalar(typed_value(obj, name, what)?))
+            }
             _ => Err(type_error(obj, what)),
         };
     }
@@ -121,12 +103,23 @@ fn metric_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Metric> {
         return Ok(Metric::Py(Num::Float(obj.extract::<f64>()?)));
     }
     if obj.is_instance(ndarray)? {
-        return sized_metric(obj, false, what);
+        return Ok(Metric::NumpyArray(sized_value(obj, what)?));
     }
     if obj.hasattr("size")? && obj.hasattr("dtype")? {
-        return sized_metric(obj, true, what);
+        return Ok(Metric::Tensor(sized_value(obj, what)?));
     }
     Err(type_error(obj, what))
+}
+
+/// The `best` of a state dict, when it is a dict with a `best` that is not `None`.
+fn saved_best(state_dict: &Bound<'_, PyAny>) -> PyResult<Option<Metric>> {
+    let Ok(dict) = state_dict.cast::<PyDict>() else {
+        return Ok(None);
+    };
+    match dict.get_item("best")? {
+        Some(best) if !best.is_none() => metric_of(&best, "state_dict['best']").map(Some),
+        _ => Ok(None),
+    }
 }
 
 fn plateau_attribute<R>(
@@ -205,28 +198,18 @@ impl PyReduceOnPlateau {
                 .step_metrics(metrics, epoch, &mut log)?;
             Ok(verbose)
         })?;
-        if log.lines().is_empty() {
-            Ok(())
-        } else {
-            print_lines(sched, &log, verbose)
-        }
+        print_lines(sched, &log, verbose)
     }
 
-    /// Load a state dict (from fastwarmup or paddle). A `best` saved by paddle as a NumPy
-    /// float32 keeps its float32 comparisons.
+    /// Load a state dict (from fastwarmup or paddle). A `best` paddle saved as a NumPy value
+    /// keeps its arithmetic (a float32 one compares in float32).
     fn set_state_dict(slf: &Bound<'_, Self>, state_dict: &Bound<'_, PyAny>) -> PyResult<()> {
         let sched = slf.as_super();
-        let best = match state_dict.cast::<PyDict>() {
-            Ok(dict) => match dict.get_item("best")? {
-                Some(obj) if !obj.is_none() => Some(metric_of(&obj, "state_dict['best']")?),
-                _ => None,
-            },
-            Err(_) => None,
-        };
-        let Some(best) = best else {
+        let Some(best) = saved_best(state_dict)? else {
             let pending = parse_state(sched, state_dict, &[])?;
             return commit_state(sched, pending);
         };
+        // The shared loader reads `best` as a Python number; the metric is then put back.
         let plain = state_dict.call_method0("copy")?;
         plain.set_item("best", convert::to_py(slf.py(), best.as_num()))?;
         let pending = parse_state(sched, &plain, &[])?;
