@@ -20,8 +20,9 @@ use crate::schedules::CyclicLR;
 /// and `x` is `cycle` (a float; `scale_mode='cycle'`) or `epoch` (an int; `'iterations'`).
 /// The built-in modes: `'triangular'` (`scale_fn = 1.0`), `'triangular2'`
 /// (`1 / (2.0 ** (cycle - 1))`) and `'exp_range'` (`exp_gamma ** epoch`). A user's `scale_fn`
-/// replaces them; its exceptions propagate and leave the scheduler unchanged, and copies of
-/// the scheduler (`copy.deepcopy`, `precompute`) share it.
+/// replaces them; its exceptions propagate and leave the scheduler unchanged, copies of the
+/// scheduler (`copy.deepcopy`, `precompute`) share it, and using the scheduler from it raises
+/// RuntimeError (the scheduler is locked while it runs).
 #[pyclass(extends = PyLRScheduler, frozen, subclass, name = "CyclicLR", module = "fastwarmup.lr")]
 pub struct PyCyclicLR;
 

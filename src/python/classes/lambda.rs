@@ -10,5 +10,6 @@ lambda_decay_class!(
 `lr = base_lr * lr_lambda(epoch)`. `lr_lambda` is called with the int epoch and may return an
 int or a float (other numbers go through `float()`); its exceptions propagate and leave the
 scheduler unchanged. Copies of the scheduler (`copy.deepcopy`, `precompute`) share the
-function."
+function. The scheduler is locked while the function runs: using it from the function raises
+RuntimeError."
 );

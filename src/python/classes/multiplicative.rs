@@ -14,5 +14,6 @@ once per sequential step, and starts again from epoch 1 only after a step back. 
 of calls differs from paddle's: the values agree for any `lr_lambda` whose result depends on its
 argument alone. `lr_lambda` may return an int or a float (other numbers go through `float()`);
 its exceptions propagate and leave the scheduler unchanged. Copies of the scheduler
-(`copy.deepcopy`, `precompute`) share the function."
+(`copy.deepcopy`, `precompute`) share the function. The scheduler is locked while the
+function runs: using it from the function raises RuntimeError."
 );
