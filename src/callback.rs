@@ -17,6 +17,12 @@ pub trait Callback: Send + Sync {
     fn as_any(&self) -> &dyn Any;
 }
 
+impl Clone for Box<dyn Callback> {
+    fn clone(&self) -> Self {
+        self.clone_box()
+    }
+}
+
 /// A Rust function as a callback (unit tests, and Rust code using the kernels directly).
 #[derive(Clone, Copy)]
 pub struct FnCallback(pub fn(Num) -> CoreResult<Num>);

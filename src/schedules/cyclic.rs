@@ -41,6 +41,7 @@ impl ScaleMode {
 }
 
 /// The amplitude scaling: one of paddle's three, or a user's function.
+#[derive(Clone)]
 pub enum ScaleFn {
     /// `1.0`.
     Triangular,
@@ -50,17 +51,6 @@ pub enum ScaleFn {
     ExpRange,
     /// A user's `scale_fn(x)`.
     User(Box<dyn Callback>),
-}
-
-impl ScaleFn {
-    fn clone_box(&self) -> Self {
-        match self {
-            Self::Triangular => Self::Triangular,
-            Self::Triangular2 => Self::Triangular2,
-            Self::ExpRange => Self::ExpRange,
-            Self::User(f) => Self::User(f.clone_box()),
-        }
-    }
 }
 
 /// The scale function and mode of a built-in `mode` (paddle requires one without a scale_fn).
@@ -95,6 +85,7 @@ pub fn exp_range_scale(gamma: f64, x: Num) -> CoreResult<Num> {
 /// `lr(e) = base_lr + amplitude * f * scale_fn(cycle or e)`,
 /// with `cycle_size = step_size_up + step_size_down`, `step_up_pct = step_size_up / cycle_size`,
 /// `amplitude = max_lr - base_lr` (all floats).
+#[derive(Clone)]
 pub struct CyclicLR {
     common: Common,
     pub cycle_size: f64,
@@ -215,17 +206,7 @@ impl Kernel for CyclicLR {
         matches!(self.scale_fn, ScaleFn::User(_))
     }
     fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
-        Ok(Box::new(Self {
-            common: self.common.clone(),
-            cycle_size: self.cycle_size,
-            step_up_pct: self.step_up_pct,
-            max_lr: self.max_lr,
-            amplitude: self.amplitude,
-            mode: self.mode.clone(),
-            gamma: self.gamma,
-            scale_fn: self.scale_fn.clone_box(),
-            scale_mode: self.scale_mode,
-        }))
+        Ok(Box::new(self.clone()))
     }
     fn as_any(&self) -> &dyn Any {
         self

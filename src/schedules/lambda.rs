@@ -11,6 +11,7 @@ use crate::schedules::validate;
 /// The base learning rate scaled by a user's function of the epoch:
 ///
 /// `lr(e) = base_lr * lr_lambda(e)`.
+#[derive(Clone)]
 pub struct LambdaDecay {
     common: Common,
     pub lr_lambda: Box<dyn Callback>,
@@ -50,10 +51,7 @@ impl Kernel for LambdaDecay {
         true
     }
     fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
-        Ok(Box::new(Self {
-            common: self.common.clone(),
-            lr_lambda: self.lr_lambda.clone_box(),
-        }))
+        Ok(Box::new(self.clone()))
     }
     fn as_any(&self) -> &dyn Any {
         self

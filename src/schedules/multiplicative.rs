@@ -18,6 +18,7 @@ use crate::schedules::validate;
 /// a sequential step calls `lr_lambda` once. Only a step back (or a change of `base_lr`)
 /// starts again from epoch 1, as paddle always does. The values are paddle's for any
 /// `lr_lambda` whose result depends on its argument alone; the number of calls differs.
+#[derive(Clone)]
 pub struct MultiplicativeDecay {
     common: Common,
     pub lr_lambda: Box<dyn Callback>,
@@ -97,11 +98,7 @@ impl Kernel for MultiplicativeDecay {
         true
     }
     fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
-        Ok(Box::new(Self {
-            common: self.common.clone(),
-            lr_lambda: self.lr_lambda.clone_box(),
-            product: self.product,
-        }))
+        Ok(Box::new(self.clone()))
     }
     fn as_any(&self) -> &dyn Any {
         self
