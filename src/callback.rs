@@ -2,6 +2,8 @@
 //! `CyclicLR(scale_fn=...)`). The binding layer implements it; its exceptions are carried
 //! through the core unchanged.
 
+use std::any::Any;
+
 use crate::error::CoreResult;
 use crate::pyops::Num;
 
@@ -11,4 +13,28 @@ pub trait Callback: Send + Sync {
     fn call(&self, arg: Num) -> CoreResult<Num>;
     /// Another handle to the same function (functions are shared, as `copy.deepcopy` does).
     fn clone_box(&self) -> Box<dyn Callback>;
+    /// For downcasting to the implementation (the binding returns the Python object).
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl Clone for Box<dyn Callback> {
+    fn clone(&self) -> Self {
+        self.clone_box()
+    }
+}
+
+/// A Rust function as a callback (unit tests, and Rust code using the kernels directly).
+#[derive(Clone, Copy)]
+pub struct FnCallback(pub fn(Num) -> CoreResult<Num>);
+
+impl Callback for FnCallback {
+    fn call(&self, arg: Num) -> CoreResult<Num> {
+        (self.0)(arg)
+    }
+    fn clone_box(&self) -> Box<dyn Callback> {
+        Box::new(*self)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 }

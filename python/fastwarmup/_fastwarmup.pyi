@@ -5,7 +5,7 @@ Every scheduler has paddle's API (``paddle.optimizer.lr``, paddlepaddle 3.3.1) p
 and value; a rejected call leaves the scheduler unchanged.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -15,17 +15,21 @@ from typing_extensions import disjoint_base
 __all__ = [
     "CosineAnnealingDecay",
     "CosineAnnealingWarmRestarts",
+    "CyclicLR",
     "ExponentialDecay",
     "InverseTimeDecay",
     "LRScheduler",
+    "LambdaDecay",
     "LinearLR",
     "LinearWarmup",
     "MultiStepDecay",
+    "MultiplicativeDecay",
     "NaturalExpDecay",
     "NoamDecay",
     "OneCycleLR",
     "PiecewiseDecay",
     "PolynomialDecay",
+    "ReduceOnPlateau",
     "StepDecay",
     "__version__",
 ]
@@ -444,3 +448,178 @@ class OneCycleLR(LRScheduler):
     def _steps_size(self) -> list[float]: ...
     @property
     def _lr_config(self) -> list[float]: ...
+
+class LambdaDecay(LRScheduler):
+    """``lr = base_lr * lr_lambda(epoch)``.
+
+    ``lr_lambda`` is called with the int epoch and may return an int or a float (other numbers
+    go through ``float()``); its exceptions propagate and leave the scheduler unchanged. Copies
+    of the scheduler (``copy.deepcopy``, ``precompute``) share the function. The scheduler is
+    locked while the function runs: using it from the function raises ``RuntimeError``.
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> LambdaDecay: ...
+    def __init__(
+        self,
+        learning_rate: float,
+        lr_lambda: Callable[[int], float],
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None:
+        """Check the arguments as paddle does, then take paddle's first step.
+
+        Raises:
+            TypeError: ``lr_lambda`` is not callable, or ``learning_rate`` not a number.
+            ValueError: ``learning_rate`` is negative or not finite.
+        """
+    @property
+    def lr_lambda(self) -> Callable[[int], float]: ...
+
+class MultiplicativeDecay(LRScheduler):
+    """``lr = base_lr * lr_lambda(1) * lr_lambda(2) * ... * lr_lambda(epoch)`` (left to right;
+    ``base_lr`` at epoch 0).
+
+    paddle recomputes the whole product at every step; fastwarmup extends the last product (the
+    same multiplications in the same order), calling ``lr_lambda`` once per sequential step and
+    starting again from epoch 1 only after a step back. The number of calls differs from
+    paddle's; the values agree for any ``lr_lambda`` whose result depends on its argument alone.
+    Results, exceptions and copies as in ``LambdaDecay``.
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> MultiplicativeDecay: ...
+    def __init__(
+        self,
+        learning_rate: float,
+        lr_lambda: Callable[[int], float],
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None:
+        """Check the arguments as paddle does, then take paddle's first step.
+
+        Raises:
+            TypeError: ``lr_lambda`` is not callable, or ``learning_rate`` not a number.
+            ValueError: ``learning_rate`` is negative or not finite.
+        """
+    @property
+    def lr_lambda(self) -> Callable[[int], float]: ...
+
+class CyclicLR(LRScheduler):
+    """``cycle = 1 + epoch // cycle_size``, ``pct = 1.0 + epoch / cycle_size - cycle``,
+    ``f = pct / step_up_pct`` while ``pct <= step_up_pct`` else
+    ``(1 - pct) / (1 - step_up_pct)``; ``lr = base_lr + amplitude * f * scale_fn(x)``.
+
+    ``cycle_size = step_size_up + step_size_down``, ``step_up_pct = step_size_up / cycle_size``,
+    ``amplitude = max_lr - base_lr``; ``x`` is ``cycle`` (a float, ``scale_mode='cycle'``) or
+    ``epoch`` (an int, ``'iterations'``). Modes: ``'triangular'`` (``scale_fn = 1.0``),
+    ``'triangular2'`` (``1 / (2.0 ** (cycle - 1))``), ``'exp_range'`` (``exp_gamma ** epoch``);
+    a user's ``scale_fn`` replaces them (exceptions and copies as in ``LambdaDecay``).
+
+    Raises:
+        ZeroDivisionError, OverflowError: where paddle's ``2.0 ** (cycle - 1)`` or
+            ``exp_gamma ** epoch`` raises (epochs far from 0).
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> CyclicLR: ...
+    def __init__(
+        self,
+        base_learning_rate: float,
+        max_learning_rate: float,
+        step_size_up: int,
+        step_size_down: int | None = None,
+        mode: Literal["triangular", "triangular2", "exp_range"] = "triangular",
+        exp_gamma: float = 1.0,
+        scale_fn: Callable[[float], float] | None = None,
+        scale_mode: Literal["cycle", "iterations"] = "cycle",
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None:
+        """Check the arguments (in paddle's order), then take paddle's first step.
+
+        Raises:
+            TypeError: a learning rate is not a number, a step size not an int, ``exp_gamma``
+                not a float, or ``scale_fn`` not callable.
+            ValueError: a learning rate is negative or not finite, a step size is not > 0,
+                ``mode`` is unknown without a ``scale_fn``, or ``scale_mode`` is unknown.
+        """
+    @property
+    def cycle_size(self) -> float: ...
+    @property
+    def step_up_pct(self) -> float: ...
+    @property
+    def max_lr(self) -> float: ...
+    @property
+    def amplitude(self) -> float: ...
+    @property
+    def mode(self) -> str: ...
+    @property
+    def gamma(self) -> float: ...
+    @property
+    def scale_mode(self) -> Literal["cycle", "iterations"]: ...
+    @property
+    def scale_fn(self) -> Callable[[float], float]: ...
+
+class ReduceOnPlateau(LRScheduler):
+    """Reduce the learning rate when ``metrics`` stops improving.
+
+    Improving: ``metrics < best - best * threshold`` (``mode='min'``,
+    ``threshold_mode='rel'``), ``metrics < best - threshold`` (``'abs'``), or ``>`` and ``+``
+    with ``mode='max'``. After more than ``patience`` steps without improvement,
+    ``lr = max(lr * factor, min_lr)`` (kept only if it drops by more than ``epsilon``), then
+    ``cooldown`` steps are ignored. ``metrics``: an int, a float, a NumPy float32/float64
+    scalar, or a NumPy array or paddle Tensor of size 1 (a float32 one is compared in float32,
+    as paddle does). The constructor does not step (``last_epoch`` is 0).
+    ``precompute(n)`` returns the current value ``n`` times: what follows depends on metrics
+    not yet seen.
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> ReduceOnPlateau: ...
+    def __init__(
+        self,
+        learning_rate: float,
+        mode: Literal["min", "max"] = "min",
+        factor: float = 0.1,
+        patience: int = 10,
+        threshold: float = 0.0001,
+        threshold_mode: Literal["rel", "abs"] = "rel",
+        cooldown: int = 0,
+        min_lr: float = 0,
+        epsilon: float = 1e-08,
+        verbose: bool = False,
+    ) -> None:
+        """Check the arguments as paddle does (``mode`` and ``threshold_mode`` lowercased).
+
+        Raises:
+            TypeError: ``learning_rate`` or another numeric argument is not a number.
+            ValueError: ``mode`` or ``threshold_mode`` is unknown, ``factor >= 1.0``, or
+                ``learning_rate`` is not finite.
+        """
+    def step(self, metrics: Any, epoch: int | None = None) -> None:  # type: ignore[override]
+        """Count a step with ``metrics``; reduce the learning rate after ``patience`` steps
+        without improvement. ``last_epoch`` advances by one, or is set to ``epoch``.
+
+        Raises:
+            TypeError: ``metrics`` is not one of the accepted types, or ``epoch`` not an int.
+            ValueError: ``metrics`` is an array or Tensor whose size is not 1.
+        """
+    @property
+    def mode(self) -> Literal["min", "max"]: ...
+    @property
+    def factor(self) -> float: ...
+    @property
+    def patience(self) -> int: ...
+    @property
+    def threshold(self) -> float: ...
+    @property
+    def threshold_mode(self) -> Literal["rel", "abs"]: ...
+    @property
+    def cooldown(self) -> int: ...
+    @property
+    def min_lr(self) -> float: ...
+    @property
+    def epsilon(self) -> float: ...
+    @property
+    def cooldown_counter(self) -> int: ...
+    @property
+    def best(self) -> float | None: ...
+    @property
+    def num_bad_epochs(self) -> int: ...

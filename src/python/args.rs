@@ -89,6 +89,23 @@ impl<'py> Args<'py> {
             .map_or(Ok(default), |v| convert::num(v, name))
     }
 
+    /// A Python float (paddle checks `isinstance(x, float)`), `default` when not given.
+    pub fn float_or(&self, name: &str, default: f64) -> PyResult<f64> {
+        self.optional(name)?
+            .map_or(Ok(default), |v| convert::float(v, name))
+    }
+
+    /// A mode name (`'min'`, `'triangular'`, ...), `default` when not given.
+    pub fn name_or(&self, name: &str, default: &str) -> PyResult<String> {
+        self.optional(name)?
+            .map_or(Ok(default.to_owned()), convert::name)
+    }
+
+    /// An argument whose `None` means "not given" (`scale_fn=None`, `step_size_down=None`).
+    pub fn not_none(&self, name: &str) -> PyResult<Option<&Bound<'py, PyAny>>> {
+        Ok(self.optional(name)?.filter(|v| !v.is_none()))
+    }
+
     /// A required int.
     pub fn int(&self, name: &str) -> PyResult<i64> {
         convert::int(self.required(name)?, name)

@@ -2,12 +2,13 @@
 
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use crate::pyops::Num;
 use crate::schedules::staircase::Sequence;
 
-fn describe(obj: &Bound<'_, PyAny>) -> String {
+/// `type value`, for error messages.
+pub fn describe(obj: &Bound<'_, PyAny>) -> String {
     let type_name = obj
         .get_type()
         .name()
@@ -89,6 +90,15 @@ pub fn float(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
         "{name} must be a float, got {}",
         describe(obj)
     )))
+}
+
+/// A str argument (`mode`, ...) for a value paddle only compares with names: anything else is
+/// passed on as its `repr()`, which no name matches.
+pub fn name(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    match obj.cast::<PyString>() {
+        Ok(text) => Ok(text.to_str()?.to_owned()),
+        Err(_) => Ok(obj.repr()?.to_string()),
+    }
 }
 
 /// An int argument (`decay_steps`, `warmup_steps`, `epoch`, ...): floats are refused.

@@ -60,16 +60,37 @@ pub(crate) fn construct(slf: &Bound<'_, PyLRScheduler>, kernel: Box<dyn Kernel>)
         let base_get_lr = py.get_type::<PyLRScheduler>().getattr("get_lr")?;
         !slf.get_type().getattr("get_lr")?.is(&base_get_lr)
     };
-    let this = slf.get();
-    this.cell.replace(kernel)?;
-    this.python_get_lr.store(overridden, Ordering::Relaxed);
+    install(slf, kernel, overridden)?;
     slf.call_method0("step")?;
     Ok(())
 }
 
-fn print_lines(slf: &Bound<'_, PyLRScheduler>, log: &Log, own_verbose: bool) -> PyResult<()> {
+/// Install `kernel` as this object's schedule, without a construction step (`construct`
+/// takes one; `ReduceOnPlateau`, whose paddle constructor does not step, only installs).
+/// `python_get_lr`: stepping calls the Python type's `get_lr` override.
+pub(crate) fn install(
+    slf: &Bound<'_, PyLRScheduler>,
+    kernel: Box<dyn Kernel>,
+    python_get_lr: bool,
+) -> PyResult<()> {
+    let this = slf.get();
+    this.cell.replace(kernel)?;
+    this.python_get_lr.store(python_get_lr, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Print the verbose lines of one call; with `own_verbose`, the last one is this object's and
+/// names its Python type.
+pub(crate) fn print_lines(
+    slf: &Bound<'_, PyLRScheduler>,
+    log: &Log,
+    own_verbose: bool,
+) -> PyResult<()> {
     let py = slf.py();
     let lines = log.lines();
+    if lines.is_empty() {
+        return Ok(());
+    }
     let print = py.import("builtins")?.getattr("print")?;
     for (i, line) in lines.iter().enumerate() {
         let name = if own_verbose && i + 1 == lines.len() {

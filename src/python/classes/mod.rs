@@ -3,17 +3,23 @@
 
 #[macro_use]
 mod gamma_decay;
+#[macro_use]
+mod lambda_decay;
 
 mod cosine_annealing;
+mod cyclic;
 mod exponential;
 mod inverse_time;
+mod lambda;
 mod linear_lr;
 mod linear_warmup;
 mod multi_step;
+mod multiplicative;
 mod natural_exp;
 mod noam;
 mod one_cycle;
 mod piecewise;
+mod plateau;
 mod polynomial;
 mod step;
 mod warm_restarts;
@@ -44,7 +50,11 @@ macro_rules! native_classes {
             cosine_annealing::PyCosineAnnealingDecay,
             linear_lr::PyLinearLR,
             warm_restarts::PyCosineAnnealingWarmRestarts,
-            one_cycle::PyOneCycleLR
+            one_cycle::PyOneCycleLR,
+            lambda::PyLambdaDecay,
+            multiplicative::PyMultiplicativeDecay,
+            cyclic::PyCyclicLR,
+            plateau::PyReduceOnPlateau
         )
     };
 }
