@@ -93,8 +93,8 @@ struct Next {
 }
 
 impl ReduceOnPlateau {
-    /// Validate as paddle does (in its order). paddle does not check `learning_rate >= 0`
-    /// here; fastwarmup refuses NaN and infinities, as for every learning rate.
+    /// Validate as paddle does (in its order). paddle does not check `learning_rate` here;
+    /// fastwarmup refuses negative, NaN and infinite learning rates, as in every class.
     pub fn new(args: &PlateauArgs) -> CoreResult<Self> {
         let mode = match args.mode.to_lowercase().as_str() {
             "min" => Mode::Min,
@@ -116,7 +116,7 @@ impl ReduceOnPlateau {
                 )))
             }
         };
-        let base_lr = validate::finite("learning_rate", args.learning_rate)?.as_f64();
+        let base_lr = validate::learning_rate("learning_rate", args.learning_rate)?;
         Ok(Self {
             common: Common::new(base_lr, 0, args.verbose),
             mode,
@@ -325,14 +325,15 @@ mod tests {
     #[test]
     fn min_lr_of_int_type_is_kept_as_an_int() {
         let mut a = args();
-        a.learning_rate = Num::Float(-1.0);
+        a.learning_rate = Num::Float(1.0);
+        a.min_lr = Num::Int(2);
         a.patience = Num::Int(0);
         let mut k = ReduceOnPlateau::new(&a).unwrap();
         let mut log = Log::muted();
         k.step_metrics(py(1.0), None, &mut log).unwrap();
         k.step_metrics(py(1.0), None, &mut log).unwrap();
-        // max(-1.0 * 0.5, 0) is the int 0, but -1.0 - 0 is not > epsilon: no change.
-        assert_eq!(k.common().last_lr, Num::Float(-1.0));
+        // max(1.0 * 0.5, 2) is the int 2, but 1.0 - 2 is not > epsilon: no change.
+        assert_eq!(k.common().last_lr, Num::Float(1.0));
     }
 
     #[test]
