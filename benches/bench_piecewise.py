@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import scaled
+
 from fastwarmup import lr
 
+from conftest import scaled
 from schedules import step_loop
 
 SCHEDULES = {

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import scaled
+
 from fastwarmup import lr
 
+from conftest import scaled
 from schedules import seed, seed_numpy, step_loop
 
 GROUP = "precompute(1M): LinearWarmup(PolynomialDecay)"

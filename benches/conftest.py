@@ -36,7 +36,7 @@ def pytest_terminal_summary(terminalreporter, config):
         return
     groups: dict[str, dict[str, object]] = defaultdict(dict)
     for bench in session.benchmarks:
-        impl = bench.name.split("[")[-1].rstrip("]")
+        impl = (bench.params or {}).get("impl") or bench.name.split("[")[-1].rstrip("]")
         groups[bench.group][impl] = bench.stats
     write = terminalreporter.write_line
     write("")

@@ -309,6 +309,16 @@ pub fn py_max(a: Num, b: Num) -> Num {
 
 /// CPython 3.11 `float.__pow__` (special cases, libm `pow`, errno-style overflow check).
 pub fn float_pow(a: f64, b: f64) -> CoreResult<f64> {
+    // Fast path for schedules: a finite positive base and a finite exponent. CPython's special
+    // cases below agree with C99 `pow` here (x**0 == 1, 1**y == 1), so this is the same result
+    // with fewer branches; only the overflow check remains.
+    if a > 0.0 && a.is_finite() && b.is_finite() {
+        let result = a.powf(b);
+        if result.is_infinite() {
+            return Err(CoreError::overflow("(34, 'Numerical result out of range')"));
+        }
+        return Ok(result);
+    }
     let mut iv = a;
     let iw = b;
     if iw == 0.0 {

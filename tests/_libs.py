@@ -21,6 +21,7 @@ from types import ModuleType
 
 import numpy as np
 import pytest
+
 from _configs import ALL_CLASSES
 
 DEFAULT_SEED = 20251125

@@ -15,8 +15,9 @@ from __future__ import annotations
 import random
 
 import pytest
-from _libs import DEFAULT_SEED, SEED, SELFCHECK, paddle_lr
 from hypothesis import HealthCheck, settings
+
+from _libs import DEFAULT_SEED, SEED, SELFCHECK, paddle_lr
 
 settings.register_profile(
     "fastwarmup",

@@ -21,12 +21,13 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from _configs import Config, build, cap, raises_past_cap, random_config, user_classes
-from _libs import IMPLEMENTED, SEED, SELFCHECK, fw
-from _parity import canon, same
 from hypothesis import given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
+
+from _configs import Config, build, cap, raises_past_cap, random_config, user_classes
+from _libs import IMPLEMENTED, SEED, SELFCHECK, fw
+from _parity import canon, same
 
 NAN, INF = float("nan"), float("inf")
 VALUE = (ValueError,)

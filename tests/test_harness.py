@@ -11,6 +11,7 @@ import random
 import types
 
 import pytest
+
 from _configs import ALL_CLASSES, REGISTRY, C, Config, random_config
 from _libs import SEED
 from _parity import STEP, Mismatch, Pair, first_difference, jump, make_ops, same, steps

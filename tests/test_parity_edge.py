@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+
 from _configs import C, Config, build, walk
 from _libs import IMPLEMENTED, fw
 from _parity import STEP, Pair, apply_op, jump, steps

@@ -16,12 +16,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from _configs import C, Config, build, cap, raises_past_cap, random_config
-from _libs import IMPLEMENTED, SEED, fw, precompute
-from _parity import STEP, Pair, canon, collect, first_difference, jump, make_ops
 from hypothesis import given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
+
+from _configs import C, Config, build, cap, raises_past_cap, random_config
+from _libs import IMPLEMENTED, SEED, fw, precompute
+from _parity import STEP, Pair, canon, collect, first_difference, jump, make_ops
 
 # ReduceOnPlateau.step() needs metrics: no precompute at the root (nested, it is stepped by
 # LinearWarmup with the epoch as its metric, and is fine)

@@ -68,6 +68,12 @@ impl PolynomialDecay {
         if d == 0 {
             return Err(CoreError::zero_division("float division by zero"));
         }
+        self.decayed(t, d)
+    }
+
+    /// `(base_lr - end_lr) * (1 - t / d) ** power + end_lr`, paddle's expression and order.
+    #[inline]
+    fn decayed(&self, t: i64, d: i64) -> CoreResult<f64> {
         let frac = 1.0 - t as f64 / d as f64;
         let scale = float_pow(frac, self.power.as_f64())?;
         Ok((self.common.base_lr - self.end_lr.as_f64()) * scale + self.end_lr.as_f64())
@@ -94,14 +100,21 @@ impl Kernel for PolynomialDecay {
         self.value_at(epoch).map(Num::Float)
     }
     fn fill_from(&self, first_epoch: i64, out: &mut [f64]) -> CoreResult<()> {
+        if self.cycle {
+            for (slot, epoch) in out.iter_mut().zip(first_epoch..) {
+                *slot = self.value_at(epoch)?;
+            }
+            return Ok(());
+        }
         for (index, epoch) in (0..out.len()).zip(first_epoch..) {
-            if !self.cycle && epoch >= self.decay_steps {
-                // Past decay_steps (without cycle) every epoch computes the same expression
-                // from the same operands: compute it once and fill the run.
+            if epoch >= self.decay_steps {
+                // Past decay_steps every epoch computes the same expression from the same
+                // operands: compute it once and fill the run.
                 out[index..].fill(self.value_at(epoch)?);
                 return Ok(());
             }
-            out[index] = self.value_at(epoch)?;
+            // Before decay_steps, value_at's `min(epoch, decay_steps)` is the epoch itself.
+            out[index] = self.decayed(epoch, self.decay_steps)?;
         }
         Ok(())
     }
