@@ -1,5 +1,6 @@
-"""Per-step cost of ``s.step(); s()`` for the seed schedule, against paddle and against a
-floor: the same loop making two no-op C-method calls."""
+"""Per-step cost of ``s.step(); s()`` for the seed schedule, against paddle and two floors in
+the same loop shape: two no-op builtin C-method calls (CPython's own), and two no-op PyO3
+calls (``_NoOp``: what any PyO3 method call costs before doing anything)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import numpy as np
 import pytest
 
 from fastwarmup import lr
+from fastwarmup._fastwarmup import _NoOp
 
 from conftest import scaled
 from schedules import seed, step_loop
@@ -18,6 +20,13 @@ def step_and_call(sched, n: int) -> None:
     for _ in range(n):
         sched.step()
         sched()
+
+
+def two_pyo3_noop_calls(n: int) -> None:
+    noop = _NoOp()
+    for _ in range(n):
+        noop.step()
+        noop()
 
 
 def two_noop_calls(n: int) -> None:
@@ -32,11 +41,14 @@ def test_step_call_matches_paddle(plr):
 
 
 @pytest.mark.benchmark(group=GROUP)
-@pytest.mark.parametrize("impl", ["fastwarmup", "paddle", "floor"])
+@pytest.mark.parametrize("impl", ["fastwarmup", "paddle", "floor", "pyo3_floor"])
 def test_step_call(benchmark, impl, request):
     n = scaled(benchmark, 100_000, 1_000)
     if impl == "floor":
         benchmark(two_noop_calls, n)
+        return
+    if impl == "pyo3_floor":
+        benchmark(two_pyo3_noop_calls, n)
         return
     module = lr if impl == "fastwarmup" else request.getfixturevalue("plr")
     sched = seed(module)

@@ -6,7 +6,7 @@ and value; a rejected call leaves the scheduler unchanged.
 """
 
 from collections.abc import Callable, Sequence
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, final
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +31,7 @@ __all__ = [
     "PolynomialDecay",
     "ReduceOnPlateau",
     "StepDecay",
+    "_NoOp",
     "__version__",
 ]
 __version__: str
@@ -40,6 +41,13 @@ class _SchedulerLike(Protocol):
     def __call__(self) -> float: ...
     def state_dict(self) -> dict[str, Any]: ...
     def set_state_dict(self, state_dict: dict[str, Any]) -> None: ...
+
+@final
+class _NoOp:
+    """A benchmark floor: ``step()`` and ``__call__()`` that do nothing, called as a scheduler's."""
+
+    def step(self, *args: Any, **kwargs: Any) -> None: ...
+    def __call__(self) -> None: ...
 
 @disjoint_base
 class LRScheduler:

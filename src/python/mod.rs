@@ -6,6 +6,7 @@ mod classes;
 mod convert;
 mod errors;
 mod foreign;
+mod noop;
 mod scheduler;
 
 use pyo3::prelude::*;
@@ -15,6 +16,7 @@ use pyo3::prelude::*;
 #[pyo3(name = "_fastwarmup")]
 fn fastwarmup_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     classes::register(m)?;
+    m.add_class::<noop::NoOp>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
