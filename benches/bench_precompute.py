@@ -1,5 +1,6 @@
-"""``precompute(1_000_000)`` of the seed schedule against paddle's step loop and the NumPy
-formula, all in one run. fastwarmup's table is checked against paddle's before timing."""
+"""``precompute(1_000_000)`` of the warm-up schedules against paddle's step loop and the
+obvious NumPy formula (which is not exact), all in one run. fastwarmup's table is checked
+against paddle's before timing."""
 
 from __future__ import annotations
 
@@ -9,26 +10,33 @@ import pytest
 from fastwarmup import lr
 
 from conftest import scaled
-from schedules import seed, seed_numpy, step_loop
+from schedules import seed, seed_numpy, step_loop, warmup_cosine, warmup_cosine_numpy
 
-GROUP = "precompute(1M): LinearWarmup(PolynomialDecay)"
+# name -> (builder from a module, the NumPy formula)
+SCHEDULES = {
+    "LinearWarmup(PolynomialDecay)": (seed, seed_numpy),
+    "LinearWarmup(CosineAnnealingDecay)": (warmup_cosine, warmup_cosine_numpy),
+}
 
 
-def test_precompute_matches_paddle(plr):
+@pytest.mark.parametrize("name", sorted(SCHEDULES))
+def test_precompute_matches_paddle(plr, name):
+    build, _ = SCHEDULES[name]
     n = 60_000
-    assert np.array_equal(seed(lr).precompute(n), step_loop(seed(plr), n))
+    assert np.array_equal(build(lr).precompute(n), step_loop(build(plr), n))
 
 
-@pytest.mark.benchmark(group=GROUP)
+@pytest.mark.parametrize("name", sorted(SCHEDULES))
 @pytest.mark.parametrize("impl", ["fastwarmup", "paddle", "numpy"])
-def test_precompute(benchmark, impl, request):
+def test_precompute(benchmark, impl, name, request):
+    benchmark.group = f"precompute(1M): {name}"
+    build, formula = SCHEDULES[name]
     n = scaled(benchmark, 1_000_000, 5_000)
     if impl == "fastwarmup":
-        sched = seed(lr)
-        table = benchmark(sched.precompute, n)
+        table = benchmark(build(lr).precompute, n)
     elif impl == "numpy":
-        table = benchmark(seed_numpy, n)
+        table = benchmark(formula, n)
     else:
         plr = request.getfixturevalue("plr")
-        table = benchmark.pedantic(lambda: step_loop(seed(plr), n), rounds=3, iterations=1)
+        table = benchmark.pedantic(lambda: step_loop(build(plr), n), rounds=3, iterations=1)
     assert table.shape == (n,)

@@ -247,3 +247,32 @@ pub fn next_epoch(last_epoch: i64) -> CoreResult<i64> {
         .checked_add(1)
         .ok_or_else(|| CoreError::overflow(format!("last_epoch {last_epoch} cannot be advanced")))
 }
+
+/// The `Kernel` methods every kernel writes the same way, for a `Clone` type with a
+/// `common: Common` field: `common`, `common_mut`, `as_any`, `as_any_mut` and (without
+/// `@access`) `deep_clone` by `Clone`. Use it inside `impl Kernel for ...`.
+macro_rules! kernel_plumbing {
+    () => {
+        $crate::schedule::kernel_plumbing!(@access);
+        fn deep_clone(
+            &self,
+        ) -> $crate::error::CoreResult<Box<dyn $crate::schedule::Kernel>> {
+            Ok(Box::new(self.clone()))
+        }
+    };
+    (@access) => {
+        fn common(&self) -> &$crate::schedule::Common {
+            &self.common
+        }
+        fn common_mut(&mut self) -> &mut $crate::schedule::Common {
+            &mut self.common
+        }
+        fn as_any(&self) -> &dyn std::any::Any {
+            self
+        }
+        fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+            self
+        }
+    };
+}
+pub(crate) use kernel_plumbing;

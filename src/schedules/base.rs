@@ -1,10 +1,8 @@
 //! `LRScheduler` itself: the state a Python subclass builds on. Its `get_lr` is abstract.
 
-use std::any::Any;
-
 use crate::error::{CoreError, CoreResult};
 use crate::pyops::Num;
-use crate::schedule::{Common, Kernel, Log};
+use crate::schedule::{kernel_plumbing, Common, Kernel, Log};
 use crate::schedules::validate;
 
 /// The base scheduler: `base_lr = float(learning_rate)`, no schedule of its own.
@@ -31,27 +29,13 @@ impl Base {
 }
 
 impl Kernel for Base {
+    kernel_plumbing!();
     fn class_name(&self) -> &'static str {
         "LRScheduler"
-    }
-    fn common(&self) -> &Common {
-        &self.common
-    }
-    fn common_mut(&mut self) -> &mut Common {
-        &mut self.common
     }
     fn get_lr(&mut self, _log: &mut Log) -> CoreResult<Num> {
         Err(CoreError::NotImplemented(
             "LRScheduler.get_lr() must be overridden by a subclass".to_owned(),
         ))
-    }
-    fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
-        Ok(Box::new(self.clone()))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

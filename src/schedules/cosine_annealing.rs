@@ -1,11 +1,10 @@
 //! `CosineAnnealingDecay`.
 
-use std::any::Any;
 use std::f64::consts::PI;
 
 use crate::error::CoreResult;
 use crate::pyops::{math_cos, Num};
-use crate::schedule::{next_epoch, Common, Kernel, Log};
+use crate::schedule::{kernel_plumbing, next_epoch, Common, Kernel, Log};
 use crate::schedules::validate;
 
 /// Cosine annealing from `base_lr` (epoch 0) to `eta_min` (epoch `T_max`), and back up over
@@ -99,14 +98,9 @@ impl CosineAnnealingDecay {
 }
 
 impl Kernel for CosineAnnealingDecay {
+    kernel_plumbing!();
     fn class_name(&self) -> &'static str {
         "CosineAnnealingDecay"
-    }
-    fn common(&self) -> &Common {
-        &self.common
-    }
-    fn common_mut(&mut self) -> &mut Common {
-        &mut self.common
     }
     fn get_lr(&mut self, _log: &mut Log) -> CoreResult<Num> {
         let (value, _) = self.recurrence(self.common.last_epoch, self.common.last_lr, None)?;
@@ -146,15 +140,6 @@ impl Kernel for CosineAnnealingDecay {
             *slot = value.as_f64();
         }
         Ok(())
-    }
-    fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
-        Ok(Box::new(self.clone()))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 

@@ -1,11 +1,9 @@
 //! `CyclicLR`.
 
-use std::any::Any;
-
 use crate::callback::Callback;
 use crate::error::{CoreError, CoreResult};
 use crate::pyops::{float_floordiv, Num};
-use crate::schedule::{Common, Kernel, Log};
+use crate::schedule::{kernel_plumbing, Common, Kernel, Log};
 use crate::schedules::validate;
 
 /// The built-in modes paddle accepts.
@@ -184,14 +182,9 @@ fn divide(a: f64, b: f64) -> CoreResult<f64> {
 }
 
 impl Kernel for CyclicLR {
+    kernel_plumbing!();
     fn class_name(&self) -> &'static str {
         "CyclicLR"
-    }
-    fn common(&self) -> &Common {
-        &self.common
-    }
-    fn common_mut(&mut self) -> &mut Common {
-        &mut self.common
     }
     fn get_lr(&mut self, _log: &mut Log) -> CoreResult<Num> {
         self.value_at(self.common.last_epoch)
@@ -204,15 +197,6 @@ impl Kernel for CyclicLR {
     }
     fn calls_python(&self) -> bool {
         matches!(self.scale_fn, ScaleFn::User(_))
-    }
-    fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
-        Ok(Box::new(self.clone()))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 

@@ -1,11 +1,9 @@
 //! `LambdaDecay`.
 
-use std::any::Any;
-
 use crate::callback::Callback;
 use crate::error::CoreResult;
 use crate::pyops::Num;
-use crate::schedule::{Common, Kernel, Log};
+use crate::schedule::{kernel_plumbing, Common, Kernel, Log};
 use crate::schedules::validate;
 
 /// The base learning rate scaled by a user's function of the epoch:
@@ -34,14 +32,9 @@ impl LambdaDecay {
 }
 
 impl Kernel for LambdaDecay {
+    kernel_plumbing!();
     fn class_name(&self) -> &'static str {
         "LambdaDecay"
-    }
-    fn common(&self) -> &Common {
-        &self.common
-    }
-    fn common_mut(&mut self) -> &mut Common {
-        &mut self.common
     }
     fn get_lr(&mut self, _log: &mut Log) -> CoreResult<Num> {
         let factor = self.lr_lambda.call(Num::Int(self.common.last_epoch))?;
@@ -49,15 +42,6 @@ impl Kernel for LambdaDecay {
     }
     fn calls_python(&self) -> bool {
         true
-    }
-    fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
-        Ok(Box::new(self.clone()))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 

@@ -1,10 +1,8 @@
 //! `LinearLR`.
 
-use std::any::Any;
-
 use crate::error::{CoreError, CoreResult};
 use crate::pyops::Num;
-use crate::schedule::{Common, Kernel, Log};
+use crate::schedule::{kernel_plumbing, Common, Kernel, Log};
 use crate::schedules::validate;
 
 /// A linear ramp of the factor applied to `base_lr`, from `start_factor` (epoch 0) to
@@ -81,26 +79,12 @@ impl LinearLR {
 }
 
 impl Kernel for LinearLR {
+    kernel_plumbing!();
     fn class_name(&self) -> &'static str {
         "LinearLR"
     }
-    fn common(&self) -> &Common {
-        &self.common
-    }
-    fn common_mut(&mut self) -> &mut Common {
-        &mut self.common
-    }
     fn get_lr(&mut self, _log: &mut Log) -> CoreResult<Num> {
         self.recurrence(self.common.last_epoch, self.common.last_lr)
-    }
-    fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
-        Ok(Box::new(self.clone()))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 

@@ -1,11 +1,9 @@
 //! `LinearWarmup`.
 
-use std::any::Any;
-
 use crate::error::{CoreError, CoreResult};
 use crate::nested::Nested;
 use crate::pyops::Num;
-use crate::schedule::{Common, Kernel, Log};
+use crate::schedule::{kernel_plumbing, Common, Kernel, Log};
 use crate::schedules::validate;
 
 /// Linear warm-up from `start_lr` to `end_lr` over `warmup_steps`, then `learning_rate`:
@@ -79,14 +77,9 @@ impl LinearWarmup {
 }
 
 impl Kernel for LinearWarmup {
+    kernel_plumbing!(@access);
     fn class_name(&self) -> &'static str {
         "LinearWarmup"
-    }
-    fn common(&self) -> &Common {
-        &self.common
-    }
-    fn common_mut(&mut self) -> &mut Common {
-        &mut self.common
     }
     fn get_lr(&mut self, log: &mut Log) -> CoreResult<Num> {
         let epoch = self.common.last_epoch;
@@ -137,11 +130,5 @@ impl Kernel for LinearWarmup {
     }
     fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
         Ok(Box::new(self.with_nested(self.nested.deep_clone()?)))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

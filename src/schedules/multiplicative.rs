@@ -1,11 +1,9 @@
 //! `MultiplicativeDecay`.
 
-use std::any::Any;
-
 use crate::callback::Callback;
 use crate::error::CoreResult;
 use crate::pyops::Num;
-use crate::schedule::{Common, Kernel, Log};
+use crate::schedule::{kernel_plumbing, Common, Kernel, Log};
 use crate::schedules::validate;
 
 /// The base learning rate multiplied by a user's factor at every epoch since 1:
@@ -81,14 +79,9 @@ impl MultiplicativeDecay {
 }
 
 impl Kernel for MultiplicativeDecay {
+    kernel_plumbing!();
     fn class_name(&self) -> &'static str {
         "MultiplicativeDecay"
-    }
-    fn common(&self) -> &Common {
-        &self.common
-    }
-    fn common_mut(&mut self) -> &mut Common {
-        &mut self.common
     }
     fn get_lr(&mut self, _log: &mut Log) -> CoreResult<Num> {
         self.product = self.product_to(self.common.last_epoch)?;
@@ -96,15 +89,6 @@ impl Kernel for MultiplicativeDecay {
     }
     fn calls_python(&self) -> bool {
         true
-    }
-    fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
-        Ok(Box::new(self.clone()))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 

@@ -1,11 +1,10 @@
 //! `OneCycleLR`.
 
-use std::any::Any;
 use std::f64::consts::PI;
 
 use crate::error::{CoreError, CoreResult};
 use crate::pyops::{math_cos, math_floor, Num};
-use crate::schedule::{Common, Kernel, Log};
+use crate::schedule::{kernel_plumbing, Common, Kernel, Log};
 use crate::schedules::validate;
 
 /// How a phase moves from its start value to its end value (`anneal_strategy`).
@@ -201,14 +200,9 @@ impl OneCycleLR {
 }
 
 impl Kernel for OneCycleLR {
+    kernel_plumbing!();
     fn class_name(&self) -> &'static str {
         "OneCycleLR"
-    }
-    fn common(&self) -> &Common {
-        &self.common
-    }
-    fn common_mut(&mut self) -> &mut Common {
-        &mut self.common
     }
     fn get_lr(&mut self, _log: &mut Log) -> CoreResult<Num> {
         self.value_at(self.common.last_epoch)
@@ -229,15 +223,6 @@ impl Kernel for OneCycleLR {
             self.value_at(epoch)?;
         }
         Err(self.past_the_end(first.max(self.total_steps.saturating_add(1))))
-    }
-    fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
-        Ok(Box::new(self.clone()))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 

@@ -1,10 +1,8 @@
 //! `ReduceOnPlateau`.
 
-use std::any::Any;
-
 use crate::error::{CoreError, CoreResult};
 use crate::pyops::{py_max, Num};
-use crate::schedule::{next_epoch, Common, Kernel, Log, StateValue};
+use crate::schedule::{kernel_plumbing, next_epoch, Common, Kernel, Log, StateValue};
 use crate::schedules::metric::Metric;
 use crate::schedules::validate;
 
@@ -216,14 +214,9 @@ fn loaded_num(name: &str, value: &StateValue) -> CoreResult<Num> {
 }
 
 impl Kernel for ReduceOnPlateau {
+    kernel_plumbing!();
     fn class_name(&self) -> &'static str {
         "ReduceOnPlateau"
-    }
-    fn common(&self) -> &Common {
-        &self.common
-    }
-    fn common_mut(&mut self) -> &mut Common {
-        &mut self.common
     }
     fn get_lr(&mut self, _log: &mut Log) -> CoreResult<Num> {
         Err(CoreError::NotImplemented(
@@ -237,9 +230,6 @@ impl Kernel for ReduceOnPlateau {
             self.common.last_epoch = next_epoch(self.common.last_epoch)?;
             Ok(())
         }
-    }
-    fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
-        Ok(Box::new(self.clone()))
     }
     fn state_keys(&self) -> Vec<&'static str> {
         vec![
@@ -274,12 +264,6 @@ impl Kernel for ReduceOnPlateau {
         }
         (self.cooldown_counter, self.best, self.num_bad_epochs) = loaded;
         Ok(())
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 

@@ -1,10 +1,8 @@
 //! `PolynomialDecay`.
 
-use std::any::Any;
-
 use crate::error::{CoreError, CoreResult};
 use crate::pyops::{float_pow, math_ceil, Num};
-use crate::schedule::{Common, Kernel, Log};
+use crate::schedule::{kernel_plumbing, Common, Kernel, Log};
 use crate::schedules::validate;
 
 /// Polynomial decay from `base_lr` to `end_lr` over `decay_steps`:
@@ -81,14 +79,9 @@ impl PolynomialDecay {
 }
 
 impl Kernel for PolynomialDecay {
+    kernel_plumbing!();
     fn class_name(&self) -> &'static str {
         "PolynomialDecay"
-    }
-    fn common(&self) -> &Common {
-        &self.common
-    }
-    fn common_mut(&mut self) -> &mut Common {
-        &mut self.common
     }
     fn get_lr(&mut self, _log: &mut Log) -> CoreResult<Num> {
         self.value_at(self.common.last_epoch).map(Num::Float)
@@ -117,15 +110,6 @@ impl Kernel for PolynomialDecay {
             out[index] = self.decayed(epoch, self.decay_steps)?;
         }
         Ok(())
-    }
-    fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
-        Ok(Box::new(self.clone()))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 

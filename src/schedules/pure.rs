@@ -12,12 +12,7 @@ macro_rules! pure_kernel {
             fn class_name(&self) -> &'static str {
                 $class
             }
-            fn common(&self) -> &$crate::schedule::Common {
-                &self.common
-            }
-            fn common_mut(&mut self) -> &mut $crate::schedule::Common {
-                &mut self.common
-            }
+            $crate::schedule::kernel_plumbing!();
             fn get_lr(
                 &mut self,
                 _log: &mut $crate::schedule::Log,
@@ -29,17 +24,6 @@ macro_rules! pure_kernel {
             }
             fn lr_at(&self, epoch: i64) -> $crate::error::CoreResult<$crate::pyops::Num> {
                 self.value_at(epoch)
-            }
-            fn deep_clone(
-                &self,
-            ) -> $crate::error::CoreResult<Box<dyn $crate::schedule::Kernel>> {
-                Ok(Box::new(self.clone()))
-            }
-            fn as_any(&self) -> &dyn std::any::Any {
-                self
-            }
-            fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
-                self
             }
             $($($extra)*)?
         }

@@ -1,11 +1,10 @@
 //! `CosineAnnealingWarmRestarts`.
 
-use std::any::Any;
 use std::f64::consts::PI;
 
 use crate::error::{CoreError, CoreResult};
 use crate::pyops::{math_cos, math_floor, math_log_base, Num};
-use crate::schedule::{next_epoch, Common, Kernel, Log, StateValue};
+use crate::schedule::{kernel_plumbing, next_epoch, Common, Kernel, Log, StateValue};
 use crate::schedules::validate;
 
 /// Cosine annealing with warm restarts (SGDR):
@@ -203,14 +202,9 @@ fn state_cycle_length(value: &StateValue) -> CoreResult<i64> {
 }
 
 impl Kernel for CosineAnnealingWarmRestarts {
+    kernel_plumbing!();
     fn class_name(&self) -> &'static str {
         "CosineAnnealingWarmRestarts"
-    }
-    fn common(&self) -> &Common {
-        &self.common
-    }
-    fn common_mut(&mut self) -> &mut Common {
-        &mut self.common
     }
     fn get_lr(&mut self, _log: &mut Log) -> CoreResult<Num> {
         self.value(self.t_cur, self.t_i)
@@ -249,9 +243,6 @@ impl Kernel for CosineAnnealingWarmRestarts {
     fn sequential_is_explicit(&self) -> bool {
         false
     }
-    fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
-        Ok(Box::new(self.clone()))
-    }
     fn extra_state(&self) -> Vec<(&'static str, StateValue)> {
         vec![
             ("T_cur", StateValue::Num(self.t_cur)),
@@ -274,12 +265,6 @@ impl Kernel for CosineAnnealingWarmRestarts {
         self.t_cur = validate::finite("state_dict['T_cur']", t_cur)?;
         self.t_i = t_i;
         Ok(())
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 
