@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
 import pytest
 
 from _configs import C, Config, build, walk
@@ -272,3 +273,25 @@ def test_warm_restarts_resume_from_paddle_dict(t_mult: int, stop: int, plr) -> N
         assert resumed() == uninterrupted()
         resumed.step()
         uninterrupted.step()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_plateau_best_keeps_numpy_type_across_checkpoints(dtype: str, plr) -> None:
+    """A float32 ``best`` compares in float32 in paddle; a checkpoint must not turn it into a
+    Python float (the resumed run would reduce the learning rate at a different step)."""
+    np_type = getattr(np, dtype)
+    first, second = np_type(3.679991), np_type(3.679623)
+
+    def started(module):
+        sched = module.ReduceOnPlateau(learning_rate=1.0, patience=0, factor=0.5)
+        sched.step(first)
+        return sched
+
+    uninterrupted = started(plr)
+    uninterrupted.step(second)
+    for source, target in [(fw, fw), (fw, plr), (plr, fw)]:
+        resumed = target.ReduceOnPlateau(learning_rate=1.0, patience=0, factor=0.5)
+        resumed.set_state_dict(started(source).state_dict())
+        resumed.step(second)
+        assert resumed() == uninterrupted(), (source.__name__, target.__name__)
+    assert type(started(fw).state_dict()["best"]) is type(started(plr).state_dict()["best"])

@@ -11,7 +11,9 @@ use crate::pyops::Num;
 use crate::python::args::Args;
 use crate::python::classes::{num_attribute, with_kernel};
 use crate::python::convert;
-use crate::python::scheduler::{commit_state, install, parse_state, print_lines, PyLRScheduler};
+use crate::python::scheduler::{
+    commit_state, install, parse_state, print_lines, state_dict_of, PyLRScheduler,
+};
 use crate::schedule::Log;
 use crate::schedules::metric::{Metric, Value};
 use crate::schedules::plateau::PlateauArgs;
@@ -112,6 +114,35 @@ fn metric_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Metric> {
     Err(type_error(obj, what))
 }
 
+/// `best` as paddle keeps it: the metrics object's kind and dtype. A NumPy scalar or array
+/// stays one (so a float32 `best` keeps comparing in float32 after a reload), a paddle Tensor
+/// becomes a Python float (as paddle's `state_dict` makes it), a Python number stays one.
+fn best_to_py(py: Python<'_>, best: Option<Metric>) -> PyResult<Py<PyAny>> {
+    let Some(best) = best else {
+        return Ok(py.None());
+    };
+    let numpy = |value: Value, array: bool| -> PyResult<Py<PyAny>> {
+        let np = py.import("numpy")?;
+        let (number, dtype) = match value {
+            Value::F64(v) => (convert::to_py(py, Num::Float(v)), "float64"),
+            Value::F32(v) => (convert::to_py(py, Num::Float(f64::from(v))), "float32"),
+            Value::Int(v) => (convert::to_py(py, Num::Int(v)), "int64"),
+        };
+        let typed = np.getattr(dtype)?.call1((number,))?;
+        let out = if array {
+            np.call_method1("array", ([typed],))?
+        } else {
+            typed
+        };
+        Ok(out.unbind())
+    };
+    match best {
+        Metric::NumpyScalar(v) => numpy(v, false),
+        Metric::NumpyArray(v) => numpy(v, true),
+        Metric::Py(_) | Metric::Tensor(_) => Ok(convert::to_py(py, best.as_num())),
+    }
+}
+
 /// The `best` of a state dict, when it is a dict with a `best` that is not `None`.
 fn saved_best(state_dict: &Bound<'_, PyAny>) -> PyResult<Option<Metric>> {
     let Ok(dict) = state_dict.cast::<PyDict>() else {
@@ -210,6 +241,16 @@ impl PyReduceOnPlateau {
         print_lines(sched, &log, verbose)
     }
 
+    /// paddle's state dict; `best` keeps its NumPy type, as paddle's does.
+    fn state_dict<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyDict>> {
+        let out = state_dict_of(slf.as_super())?;
+        if out.contains("best")? {
+            let best = plateau_attribute(slf, |k| k.best)?;
+            out.set_item("best", best_to_py(slf.py(), best)?)?;
+        }
+        Ok(out)
+    }
+
     /// Load a state dict (from fastwarmup or paddle). A `best` paddle saved as a NumPy value
     /// keeps its arithmetic (a float32 one compares in float32).
     fn set_state_dict(slf: &Bound<'_, Self>, state_dict: &Bound<'_, PyAny>) -> PyResult<()> {
@@ -275,10 +316,10 @@ impl PyReduceOnPlateau {
     fn num_bad_epochs(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
         num_field(slf, |k| k.num_bad_epochs)
     }
-    /// The best metrics so far, as a Python number (`None` before the first step).
+    /// The best metrics so far (`None` before the first step): a NumPy value keeps its type.
     #[getter]
     fn best(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
         let best = plateau_attribute(slf, |k| k.best)?;
-        Ok(best.map_or_else(|| slf.py().None(), |b| convert::to_py(slf.py(), b.as_num())))
+        best_to_py(slf.py(), best)
     }
 }
