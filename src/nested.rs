@@ -16,6 +16,10 @@ pub trait Foreign: Send + Sync {
     fn value(&self) -> CoreResult<Num>;
     /// `copy.deepcopy(obj)`.
     fn deep_clone(&self) -> CoreResult<Box<dyn Foreign>>;
+    /// `obj.state_dict()`, kept opaque, to undo a step that is rejected.
+    fn save(&self) -> CoreResult<Box<dyn std::any::Any + Send + Sync>>;
+    /// `obj.set_state_dict(saved)`.
+    fn restore(&self, saved: Box<dyn std::any::Any + Send + Sync>) -> CoreResult<()>;
 }
 
 /// The `learning_rate` of a `LinearWarmup`.
@@ -44,8 +48,15 @@ impl Nested {
                 Ok(k.common().last_lr)
             }
             Self::Foreign(f) => {
-                f.step(epoch)?;
-                f.value()
+                // A foreign step is not transactional by itself: undo it through the paddle
+                // protocol when it raises or yields a value that is refused.
+                let saved = f.save()?;
+                let stepped = f.step(epoch).and_then(|()| f.value());
+                if stepped.is_err() {
+                    // The step's own error is the one to report.
+                    let _ = f.restore(saved);
+                }
+                stepped
             }
         }
     }

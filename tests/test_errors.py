@@ -481,3 +481,41 @@ def test_garbage_is_rejected_or_matches_paddle(data: st.DataObject, plr) -> None
         if pd_exc is not None or fw_exc is not None:
             return
         assert same(pd(), f()), f"{bad!r}.step({epoch!r}): paddle {pd()!r}, fastwarmup {f()!r}"
+
+
+class _Junk:
+    """A scheduler-like object whose value fastwarmup refuses."""
+
+    def __init__(self) -> None:
+        self.last_epoch = -1
+
+    def step(self, epoch=None) -> None:
+        self.last_epoch = epoch
+
+    def __call__(self) -> str:
+        return "junk"
+
+    def state_dict(self) -> dict:
+        return {"last_epoch": self.last_epoch}
+
+    def set_state_dict(self, state: dict) -> None:
+        self.last_epoch = state["last_epoch"]
+
+
+def test_rejected_nested_step_leaves_the_nest_unchanged() -> None:
+    sched = fw.LinearWarmup(_Junk(), 2, 0.0, 0.5)
+    before = (sched.last_epoch, sched.learning_rate.last_epoch)
+    with pytest.raises(TypeError):
+        sched.step(5)
+    assert (sched.last_epoch, sched.learning_rate.last_epoch) == before
+
+
+def test_raising_paddle_nest_is_rolled_back(plr) -> None:
+    inner = plr.LambdaDecay(0.1, lambda e: 1 / (3 - e))  # raises at epoch 3
+    sched = fw.LinearWarmup(inner, 2, 0.0, 0.5)
+    for _ in range(4):
+        sched.step()
+    before = (sched.state_dict(), inner.state_dict())
+    with pytest.raises(ZeroDivisionError):
+        sched.step()
+    assert (sched.state_dict(), inner.state_dict()) == before

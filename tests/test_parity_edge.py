@@ -295,3 +295,15 @@ def test_plateau_best_keeps_numpy_type_across_checkpoints(dtype: str, plr) -> No
         resumed.step(second)
         assert resumed() == uninterrupted(), (source.__name__, target.__name__)
     assert type(started(fw).state_dict()["best"]) is type(started(plr).state_dict()["best"])
+
+
+def test_shallow_copy_shares_the_nest_and_deep_copy_does_not(plr) -> None:
+    for module in (plr, fw):
+        sched = module.LinearWarmup(module.StepDecay(0.1, 2), 2, 0.0, 0.5)
+        assert copy.copy(sched).learning_rate is sched.learning_rate
+        assert copy.deepcopy(sched).learning_rate is not sched.learning_rate
+    shallow = copy.copy(sched)
+    for _ in range(5):
+        shallow.step()
+    assert sched.learning_rate.last_epoch == shallow.learning_rate.last_epoch == 3
+    assert sched.last_epoch == 0

@@ -29,6 +29,26 @@ impl Foreign for PyForeign {
         })
     }
 
+    fn save(&self) -> CoreResult<Box<dyn std::any::Any + Send + Sync>> {
+        Python::attach(|py| {
+            let state = self.0.bind(py).call_method0("state_dict").map_err(carry)?;
+            Ok(Box::new(state.unbind()) as Box<dyn std::any::Any + Send + Sync>)
+        })
+    }
+
+    fn restore(&self, saved: Box<dyn std::any::Any + Send + Sync>) -> CoreResult<()> {
+        let Ok(state) = saved.downcast::<Py<PyAny>>() else {
+            return Ok(());
+        };
+        Python::attach(|py| {
+            self.0
+                .bind(py)
+                .call_method1("set_state_dict", (state.bind(py),))
+                .map(|_| ())
+                .map_err(carry)
+        })
+    }
+
     fn deep_clone(&self) -> CoreResult<Box<dyn Foreign>> {
         Python::attach(|py| {
             let copy = py

@@ -459,13 +459,14 @@ impl PyLRScheduler {
         }
     }
 
+    /// A shallow copy: its own state, sharing a nested scheduler (as `copy.copy` in paddle).
     fn __copy__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        let py = slf.py();
-        copy_of(slf, &PyDict::new(py).into_any())
+        copy_of(slf, None)
     }
 
+    /// A deep copy: nothing shared with the original.
     fn __deepcopy__(slf: &Bound<'_, Self>, memo: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        copy_of(slf, memo)
+        copy_of(slf, Some(memo))
     }
 
     /// The epoch of the current value.
@@ -553,13 +554,14 @@ fn step_python_copy(slf: &Bound<'_, PyLRScheduler>, n: usize) -> PyResult<Vec<f6
     Ok(out)
 }
 
-/// A deep copy: a new object of the same Python type, registered in `memo` first (so cycles
-/// through it resolve), a copy of the kernel, and a deep copy of `__dict__`.
-fn copy_of(slf: &Bound<'_, PyLRScheduler>, memo: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+/// A copy: a new object of the same Python type with a copy of the kernel and of `__dict__`.
+/// With `memo` (a deep copy), the new object is registered in it first (so cycles through it
+/// resolve) and everything is copied deeply; without, nested objects are shared.
+fn copy_of(slf: &Bound<'_, PyLRScheduler>, memo: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
     let py = slf.py();
     let ty: Bound<'_, PyType> = slf.get_type();
     let new = ty.call_method1("__new__", (&ty,))?;
-    if let Ok(memo) = memo.cast::<PyDict>() {
+    if let Some(memo) = memo.and_then(|m| m.cast::<PyDict>().ok()) {
         memo.set_item(slf.as_ptr() as usize, &new)?;
     }
     let new_sched = new.cast::<PyLRScheduler>()?;
@@ -573,8 +575,13 @@ fn copy_of(slf: &Bound<'_, PyLRScheduler>, memo: &Bound<'_, PyAny>) -> PyResult<
         .get()
         .python_get_lr
         .store(!this.is_native(), Ordering::Relaxed);
-    let deepcopy = py.import("copy")?.getattr("deepcopy")?;
-    let copied = deepcopy.call1((slf.getattr("__dict__")?, memo))?;
+    let own_dict = slf.getattr("__dict__")?;
+    let copied = match memo {
+        Some(memo) => py
+            .import("copy")?
+            .call_method1("deepcopy", (own_dict, memo))?,
+        None => own_dict.call_method0("copy")?,
+    };
     new.getattr("__dict__")?.call_method1("update", (copied,))?;
     Ok(new.unbind())
 }

@@ -218,13 +218,14 @@ impl PyLinearWarmup {
     }
 }
 
-/// The kernel for `new`, a deep copy of the `LinearWarmup` `original`: the nested object is
-/// deep-copied through Python first (with `memo`, so cycles resolve to the copies), then wired
-/// into a copy of the kernel. `None` when `original` is not a `LinearWarmup`.
+/// The kernel for `new`, a copy of the `LinearWarmup` `original`. For a deep copy (`memo`),
+/// the nested object is deep-copied through Python first (so cycles resolve to the copies);
+/// for a shallow one it is shared. Either way it is wired into a copy of the kernel. `None`
+/// when `original` is not a `LinearWarmup`.
 pub(crate) fn copy_kernel(
     original: &Bound<'_, PyLRScheduler>,
     new: &Bound<'_, PyLRScheduler>,
-    memo: &Bound<'_, PyAny>,
+    memo: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Option<Box<dyn Kernel>>> {
     let py = original.py();
     let (Ok(original), Ok(new)) = (
@@ -236,9 +237,12 @@ pub(crate) fn copy_kernel(
     let Some(nested) = original.get().nested_object(py) else {
         return Ok(None);
     };
-    let copied = py
-        .import("copy")?
-        .call_method1("deepcopy", (nested.bind(py), memo))?;
+    let copied = match memo {
+        Some(memo) => py
+            .import("copy")?
+            .call_method1("deepcopy", (nested.bind(py), memo))?,
+        None => nested.bind(py).clone(),
+    };
     let wired = nested_of(&copied)?;
     let foreign = matches!(wired, Nested::Foreign(_));
     let kernel = original
