@@ -462,8 +462,9 @@ class LambdaDecay(LRScheduler):
 
     ``lr_lambda`` is called with the int epoch and may return an int or a float (other numbers
     go through ``float()``); its exceptions propagate and leave the scheduler unchanged. Copies
-    of the scheduler (``copy.deepcopy``, ``precompute``) share the function. The scheduler is
-    locked while the function runs: using it from the function raises ``RuntimeError``.
+    of the scheduler (``copy.deepcopy``, ``precompute``) share the function. It may read its
+    scheduler (``sched()``, ``last_epoch``); stepping that scheduler from it raises
+    ``RuntimeError``.
     """
 
     def __new__(cls, *args: Any, **kwargs: Any) -> LambdaDecay: ...

@@ -22,8 +22,8 @@ use crate::schedules::CyclicLR;
 /// The built-in modes: `'triangular'` (`scale_fn = 1.0`), `'triangular2'`
 /// (`1 / (2.0 ** (cycle - 1))`) and `'exp_range'` (`exp_gamma ** epoch`). A user's `scale_fn`
 /// replaces them; its exceptions propagate and leave the scheduler unchanged, copies of the
-/// scheduler (`copy.deepcopy`, `precompute`) share it, and using the scheduler from it raises
-/// RuntimeError (the scheduler is locked while it runs).
+/// scheduler (`copy.deepcopy`, `precompute`) share it; it may read the scheduler (`sched()`,
+/// `last_epoch`), but stepping the scheduler from it raises `RuntimeError`.
 #[pyclass(extends = PyLRScheduler, frozen, subclass, name = "CyclicLR", module = "fastwarmup.lr")]
 pub struct PyCyclicLR;
 

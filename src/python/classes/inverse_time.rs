@@ -1,10 +1,16 @@
 //! `InverseTimeDecay`'s binding.
 
-gamma_decay_class!(
+use crate::python::classes::num_attribute;
+
+rate_and_one_class!(
     PyInverseTimeDecay,
     InverseTimeDecay,
     "InverseTimeDecay",
     "Inverse-time decay, as `paddle.optimizer.lr.InverseTimeDecay`.
 
-`lr = base_lr / (1 + gamma * epoch)` (`ZeroDivisionError` where the denominator is 0)."
+`lr = base_lr / (1 + gamma * epoch)` (`ZeroDivisionError` where the denominator is 0).",
+    gamma,
+    "(learning_rate, gamma, last_epoch=-1, verbose=False)",
+    |a: &Args<'_>| a.num("gamma"),
+    |s: &Bound<'_, PyLRScheduler>| num_attribute(s, |k: &InverseTimeDecay| k.gamma),
 );

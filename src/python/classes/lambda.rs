@@ -1,6 +1,9 @@
 //! `LambdaDecay`'s binding.
 
-lambda_decay_class!(
+use crate::python::callback::{callback_of, object_of};
+use crate::python::classes::with_kernel;
+
+rate_and_one_class!(
     PyLambdaDecay,
     LambdaDecay,
     "LambdaDecay",
@@ -10,6 +13,13 @@ lambda_decay_class!(
 `lr = base_lr * lr_lambda(epoch)`. `lr_lambda` is called with the int epoch and may return an
 int or a float (other numbers go through `float()`); its exceptions propagate and leave the
 scheduler unchanged. Copies of the scheduler (`copy.deepcopy`, `precompute`) share the
-function. The scheduler is locked while the function runs: using it from the function raises
-RuntimeError."
+function. While it runs, the function may read its scheduler (`sched()`, `last_epoch`);
+stepping that scheduler from it raises `RuntimeError`.",
+    lr_lambda,
+    "(learning_rate, lr_lambda, last_epoch=-1, verbose=False)",
+    |a: &Args<'_>| callback_of(a.required("lr_lambda")?, "lr_lambda", "LambdaDecay"),
+    |s: &Bound<'_, PyLRScheduler>| {
+        let py = s.py();
+        with_kernel(s, |k: &LambdaDecay| object_of(py, k.lr_lambda.as_ref()))
+    },
 );

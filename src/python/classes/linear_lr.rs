@@ -5,8 +5,7 @@ use pyo3::types::{PyDict, PyTuple};
 
 use crate::pyops::Num;
 use crate::python::args::Args;
-use crate::python::classes::with_kernel;
-use crate::python::convert;
+use crate::python::classes::num_attribute;
 use crate::python::scheduler::{construct, PyLRScheduler};
 use crate::schedules::LinearLR;
 
@@ -63,17 +62,14 @@ impl PyLinearLR {
 
     #[getter]
     fn total_steps(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        let v = with_kernel(slf.as_super(), |k: &LinearLR| k.total_steps)?;
-        Ok(convert::to_py(slf.py(), v))
+        num_attribute(slf.as_super(), |k: &LinearLR| k.total_steps)
     }
     #[getter]
     fn start_factor(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        let v = with_kernel(slf.as_super(), |k: &LinearLR| k.start_factor)?;
-        Ok(convert::to_py(slf.py(), v))
+        num_attribute(slf.as_super(), |k: &LinearLR| k.start_factor)
     }
     #[getter]
     fn end_factor(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        let v = with_kernel(slf.as_super(), |k: &LinearLR| k.end_factor)?;
-        Ok(convert::to_py(slf.py(), v))
+        num_attribute(slf.as_super(), |k: &LinearLR| k.end_factor)
     }
 }

@@ -11,7 +11,7 @@ use pyo3::PyTraverseError;
 
 use crate::nested::Nested;
 use crate::python::args::Args;
-use crate::python::classes::{is_builtin_scheduler, with_kernel};
+use crate::python::classes::{is_builtin_scheduler, num_attribute, with_kernel};
 use crate::python::convert;
 use crate::python::foreign::PyForeign;
 use crate::python::scheduler::{
@@ -180,13 +180,11 @@ impl PyLinearWarmup {
     }
     #[getter]
     fn start_lr(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        let v = with_kernel(slf.as_super(), |k: &LinearWarmup| k.start_lr)?;
-        Ok(convert::to_py(slf.py(), v))
+        num_attribute(slf.as_super(), |k: &LinearWarmup| k.start_lr)
     }
     #[getter]
     fn end_lr(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        let v = with_kernel(slf.as_super(), |k: &LinearWarmup| k.end_lr)?;
-        Ok(convert::to_py(slf.py(), v))
+        num_attribute(slf.as_super(), |k: &LinearWarmup| k.end_lr)
     }
 
     /// paddle's state dict, with the nested scheduler's under `LinearWarmup_LR`.

@@ -2,9 +2,7 @@
 //! attribute getters. Every class derives from `LRScheduler` and inherits its methods.
 
 #[macro_use]
-mod gamma_decay;
-#[macro_use]
-mod lambda_decay;
+mod rate_and_one;
 
 mod cosine_annealing;
 mod cyclic;

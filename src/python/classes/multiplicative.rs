@@ -1,6 +1,9 @@
 //! `MultiplicativeDecay`'s binding.
 
-lambda_decay_class!(
+use crate::python::callback::{callback_of, object_of};
+use crate::python::classes::with_kernel;
+
+rate_and_one_class!(
     PyMultiplicativeDecay,
     MultiplicativeDecay,
     "MultiplicativeDecay",
@@ -14,6 +17,15 @@ once per sequential step, and starts again from epoch 1 only after a step back. 
 of calls differs from paddle's: the values agree for any `lr_lambda` whose result depends on its
 argument alone. `lr_lambda` may return an int or a float (other numbers go through `float()`);
 its exceptions propagate and leave the scheduler unchanged. Copies of the scheduler
-(`copy.deepcopy`, `precompute`) share the function. The scheduler is locked while the
-function runs: using it from the function raises RuntimeError."
+(`copy.deepcopy`, `precompute`) share the function. While it runs, the function may read its
+scheduler (`sched()`, `last_epoch`); stepping that scheduler from it raises `RuntimeError`.",
+    lr_lambda,
+    "(learning_rate, lr_lambda, last_epoch=-1, verbose=False)",
+    |a: &Args<'_>| callback_of(a.required("lr_lambda")?, "lr_lambda", "MultiplicativeDecay"),
+    |s: &Bound<'_, PyLRScheduler>| {
+        let py = s.py();
+        with_kernel(s, |k: &MultiplicativeDecay| {
+            object_of(py, k.lr_lambda.as_ref())
+        })
+    },
 );

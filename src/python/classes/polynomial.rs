@@ -5,8 +5,7 @@ use pyo3::types::{PyDict, PyTuple};
 
 use crate::pyops::Num;
 use crate::python::args::Args;
-use crate::python::classes::with_kernel;
-use crate::python::convert;
+use crate::python::classes::{num_attribute, with_kernel};
 use crate::python::scheduler::{construct, PyLRScheduler};
 use crate::schedules::PolynomialDecay;
 
@@ -68,13 +67,11 @@ impl PyPolynomialDecay {
     }
     #[getter]
     fn end_lr(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        let v = with_kernel(slf.as_super(), |k: &PolynomialDecay| k.end_lr)?;
-        Ok(convert::to_py(slf.py(), v))
+        num_attribute(slf.as_super(), |k: &PolynomialDecay| k.end_lr)
     }
     #[getter]
     fn power(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        let v = with_kernel(slf.as_super(), |k: &PolynomialDecay| k.power)?;
-        Ok(convert::to_py(slf.py(), v))
+        num_attribute(slf.as_super(), |k: &PolynomialDecay| k.power)
     }
     #[getter]
     fn cycle(slf: &Bound<'_, Self>) -> PyResult<bool> {

@@ -5,8 +5,7 @@ use pyo3::types::{PyDict, PyTuple};
 
 use crate::pyops::Num;
 use crate::python::args::Args;
-use crate::python::classes::with_kernel;
-use crate::python::convert;
+use crate::python::classes::{num_attribute, with_kernel};
 use crate::python::scheduler::{construct, PyLRScheduler};
 use crate::schedules::CosineAnnealingWarmRestarts;
 
@@ -79,12 +78,10 @@ impl PyCosineAnnealingWarmRestarts {
     /// Epochs since the last restart: an int, or a float after `step(epoch)` with `T_mult > 1`.
     #[getter(T_cur)]
     fn t_cur(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        let v = with_kernel(slf.as_super(), |k: &CosineAnnealingWarmRestarts| k.t_cur)?;
-        Ok(convert::to_py(slf.py(), v))
+        num_attribute(slf.as_super(), |k: &CosineAnnealingWarmRestarts| k.t_cur)
     }
     #[getter]
     fn eta_min(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        let v = with_kernel(slf.as_super(), |k: &CosineAnnealingWarmRestarts| k.eta_min)?;
-        Ok(convert::to_py(slf.py(), v))
+        num_attribute(slf.as_super(), |k: &CosineAnnealingWarmRestarts| k.eta_min)
     }
 }

@@ -1,16 +1,19 @@
-//! The binding shared by the schedulers constructed as `(learning_rate, lr_lambda,
-//! last_epoch=-1, verbose=False)` with an `lr_lambda` attribute: `LambdaDecay`,
-//! `MultiplicativeDecay`.
+//! The binding shared by the schedulers constructed as `(learning_rate, <param>,
+//! last_epoch=-1, verbose=False)` with a `<param>` attribute: `ExponentialDecay`,
+//! `NaturalExpDecay`, `InverseTimeDecay` (`gamma`), `LambdaDecay`, `MultiplicativeDecay`
+//! (`lr_lambda`).
 
-/// `lambda_decay_class!(PyClass, Kernel, "PaddleName", "docstring")`: the class, its
-/// constructor and its `lr_lambda` getter.
-macro_rules! lambda_decay_class {
-    ($py_class:ident, $kernel:ident, $name:tt, $doc:tt) => {
+/// `rate_and_one_class!(PyClass, Kernel, "PaddleName", "docstring", param, "text signature",
+/// convert, attribute)`: the class, its constructor and its `param` getter. `convert` turns the
+/// bound `Args` into the kernel's second argument; `attribute` reads it back for Python.
+macro_rules! rate_and_one_class {
+    (
+        $py_class:ident, $kernel:ident, $name:tt, $doc:tt,
+        $param:ident, $signature:literal, $convert:expr, $attribute:expr $(,)?
+    ) => {
         use pyo3::prelude::*;
         use pyo3::types::{PyDict, PyTuple};
 
-        use crate::python::callback::{callback_of, object_of};
-        use crate::python::classes::with_kernel;
         use crate::python::args::Args;
         use crate::python::scheduler::{construct, PyLRScheduler};
         use crate::schedules::$kernel;
@@ -22,7 +25,7 @@ macro_rules! lambda_decay_class {
         #[pymethods]
         impl $py_class {
             #[new]
-            #[pyo3(signature = (*_args, **_kwargs), text_signature = "(learning_rate, lr_lambda, last_epoch=-1, verbose=False)")]
+            #[pyo3(signature = (*_args, **_kwargs), text_signature = $signature)]
             fn __new__(
                 _args: &Bound<'_, PyTuple>,
                 _kwargs: Option<&Bound<'_, PyDict>>,
@@ -38,23 +41,19 @@ macro_rules! lambda_decay_class {
             ) -> PyResult<()> {
                 let a = Args::bind(
                     $name,
-                    &["learning_rate", "lr_lambda", "last_epoch", "verbose"],
+                    &["learning_rate", stringify!($param), "last_epoch", "verbose"],
                     args,
                     kwargs,
                 )?;
                 let (last_epoch, verbose) = a.construction_state()?;
-                let lr_lambda = callback_of(a.required("lr_lambda")?, "lr_lambda", $name)?;
-                let kernel = $kernel::new(a.num("learning_rate")?, lr_lambda, last_epoch, verbose)?;
+                let param = ($convert)(&a)?;
+                let kernel = $kernel::new(a.num("learning_rate")?, param, last_epoch, verbose)?;
                 construct(slf.as_super(), Box::new(kernel))
             }
 
-            /// The function, as given.
             #[getter]
-            fn lr_lambda(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-                let py = slf.py();
-                with_kernel(slf.as_super(), |k: &$kernel| {
-                    object_of(py, k.lr_lambda.as_ref())
-                })
+            fn $param(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+                ($attribute)(slf.as_super())
             }
         }
     };
