@@ -108,6 +108,16 @@ impl Nested {
         }
     }
 
+    /// Whether a foreign scheduler is nested here, at any depth.
+    pub fn holds_foreign(&self) -> bool {
+        match self {
+            Self::Constant(_) => false,
+            Self::Shared(cell) => cell.read(Kernel::holds_foreign).unwrap_or(true),
+            Self::Owned(k) => k.holds_foreign(),
+            Self::Foreign(_) => true,
+        }
+    }
+
     /// Whether stepping calls into Python.
     pub fn calls_python(&self) -> bool {
         match self {

@@ -139,6 +139,10 @@ pub trait Kernel: Send + Sync + 'static {
     fn calls_python(&self) -> bool {
         false
     }
+    /// Whether the tree holds a foreign scheduler (a Python object only Python can copy).
+    fn holds_foreign(&self) -> bool {
+        false
+    }
     /// Refuse a precompute horizon that stepping would refuse (OneCycleLR past `total_steps`),
     /// before anything is allocated. `n` values from the current one, that is `n - 1` more
     /// `step()` calls; the default checks the epochs they reach with `check_epochs`.

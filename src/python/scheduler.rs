@@ -186,7 +186,7 @@ fn state_keys_of(slf: &Bound<'_, PyLRScheduler>) -> PyResult<Vec<String>> {
     slf.getattr("keys")?.extract::<Vec<String>>()
 }
 
-/// paddle's `state_dict()` over this object's keys; `nested` adds `LinearWarmup_LR`.
+/// paddle's `state_dict()` over this object's keys (a `LinearWarmup` adds `LinearWarmup_LR`).
 pub(crate) fn state_dict_of<'py>(slf: &Bound<'py, PyLRScheduler>) -> PyResult<Bound<'py, PyDict>> {
     let py = slf.py();
     let keys = state_keys_of(slf)?;
@@ -435,21 +435,22 @@ impl PyLRScheduler {
         let this = slf.get();
         this.cell
             .read(|k| precompute::check_request(k, n, item_size, memory_limit()))??;
-        // A schedule that calls Python is stepped as a Python deep copy (memo-aware, so
-        // references back into the tree copy correctly); the rest is computed in Rust.
-        let rust_only = this.is_native() && !this.cell.read(Kernel::calls_python)?;
-        let values = if rust_only {
-            let kernel = this.cell.snapshot()?;
-            let mut out = Vec::new();
-            out.try_reserve_exact(n).map_err(|_| {
-                PyValueError::new_err(format!("n={n} is more than can be allocated"))
-            })?;
-            out.resize(n, 0.0);
-            // Nothing in `kernel` holds a Python object (calls_python() is false).
-            py.detach(|| precompute::fill(kernel, &mut out))?;
-            out
-        } else {
+        // A tree holding a foreign scheduler (which only Python can copy, memo-aware) or a
+        // Python `get_lr` is stepped as a Python deep copy; the rest is copied and computed in
+        // Rust, with the GIL held only when it calls a user's function.
+        let values = if !this.is_native() || this.cell.read(Kernel::holds_foreign)? {
             step_python_copy(slf, n)?
+        } else {
+            let kernel = this.cell.snapshot()?;
+            let mut out = reserve(n)?;
+            out.resize(n, 0.0);
+            if kernel.calls_python() {
+                precompute::fill(kernel, &mut out)?;
+            } else {
+                // Nothing in `kernel` holds a Python object (calls_python() is false).
+                py.detach(|| precompute::fill(kernel, &mut out))?;
+            }
+            out
         };
         if single {
             let narrowed: Vec<f32> = values.iter().map(|v| *v as f32).collect();
@@ -537,13 +538,19 @@ impl PyLRScheduler {
     }
 }
 
-/// `precompute` for a scheduler with Python `get_lr`: step a deep copy.
-fn step_python_copy(slf: &Bound<'_, PyLRScheduler>, n: usize) -> PyResult<Vec<f64>> {
-    let py = slf.py();
-    let copy = py.import("copy")?.call_method1("deepcopy", (slf,))?;
+/// Room for `n` values, or a `ValueError` if the allocator refuses.
+fn reserve(n: usize) -> PyResult<Vec<f64>> {
     let mut out = Vec::new();
     out.try_reserve_exact(n)
         .map_err(|_| PyValueError::new_err(format!("n={n} is more than can be allocated")))?;
+    Ok(out)
+}
+
+/// `precompute` through Python: step a deep copy (a Python `get_lr`, a foreign nest).
+fn step_python_copy(slf: &Bound<'_, PyLRScheduler>, n: usize) -> PyResult<Vec<f64>> {
+    let py = slf.py();
+    let copy = py.import("copy")?.call_method1("deepcopy", (slf,))?;
+    let mut out = reserve(n)?;
     for i in 0..n {
         if i > 0 {
             copy.call_method0("step")?;

@@ -128,6 +128,9 @@ impl Kernel for LinearWarmup {
     fn calls_python(&self) -> bool {
         self.nested.calls_python()
     }
+    fn holds_foreign(&self) -> bool {
+        self.nested.holds_foreign()
+    }
     fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
         Ok(Box::new(self.with_nested(self.nested.deep_clone()?)))
     }
