@@ -8,6 +8,7 @@
 pub mod callback;
 pub mod cell;
 pub mod error;
+pub mod lock_free;
 pub mod nested;
 pub mod precompute;
 pub mod pyops;

@@ -308,17 +308,29 @@ pub fn py_max(a: Num, b: Num) -> Num {
 }
 
 /// CPython 3.11 `float.__pow__` (special cases, libm `pow`, errno-style overflow check).
+#[inline]
 pub fn float_pow(a: f64, b: f64) -> CoreResult<f64> {
-    // Fast path for schedules: a finite positive base and a finite exponent. CPython's special
-    // cases below agree with C99 `pow` here (x**0 == 1, 1**y == 1), so this is the same result
-    // with fewer branches; only the overflow check remains.
+    // Fast path for schedules, inlined into their kernels: a finite positive base and a finite
+    // exponent. CPython's special cases agree with C99 `pow` here (x**0 == 1, 1**y == 1), so
+    // this is the same result with fewer branches; only the overflow check remains.
     if a > 0.0 && a.is_finite() && b.is_finite() {
         let result = a.powf(b);
         if result.is_infinite() {
-            return Err(CoreError::overflow("(34, 'Numerical result out of range')"));
+            return Err(pow_overflow());
         }
         return Ok(result);
     }
+    float_pow_special(a, b)
+}
+
+#[cold]
+fn pow_overflow() -> CoreError {
+    CoreError::overflow("(34, 'Numerical result out of range')")
+}
+
+/// `float_pow` outside its fast path: CPython's special cases, in its order.
+#[cold]
+fn float_pow_special(a: f64, b: f64) -> CoreResult<f64> {
     let mut iv = a;
     let iw = b;
     if iw == 0.0 {
@@ -350,13 +362,17 @@ pub fn float_pow(a: f64, b: f64) -> CoreResult<f64> {
         return Ok(if odd { 0.0_f64.copysign(iv) } else { 0.0 });
     }
     if iv == 0.0 {
-        let odd = is_odd_integer(iw);
         if iw < 0.0 {
             return Err(CoreError::zero_division(
                 "0.0 cannot be raised to a negative power",
             ));
         }
-        return Ok(if odd { iv } else { 0.0 });
+        // CPython's `iw_is_odd ? iv : 0.0`: only -0.0 to an odd power differs from +0.0.
+        return Ok(if iv.is_sign_negative() && is_odd_integer(iw) {
+            iv
+        } else {
+            0.0
+        });
     }
     let mut negate = false;
     if iv < 0.0 {
@@ -385,7 +401,7 @@ pub fn float_pow(a: f64, b: f64) -> CoreResult<f64> {
         ix = -ix;
     }
     if overflowed {
-        return Err(CoreError::overflow("(34, 'Numerical result out of range')"));
+        return Err(pow_overflow());
     }
     Ok(ix)
 }

@@ -8,6 +8,7 @@
 use std::any::Any;
 
 use crate::error::{CoreError, CoreResult};
+use crate::lock_free::LockFreeStep;
 use crate::pyops::Num;
 
 /// The state every paddle scheduler has (`LRScheduler.__init__`'s attributes).
@@ -129,6 +130,12 @@ pub trait Kernel: Send + Sync + 'static {
             *slot = self.lr_at(epoch)?.as_f64();
         }
         Ok(())
+    }
+    /// A step that needs no lock (see `lock_free`), for a kernel whose only state is
+    /// `last_epoch` and `last_lr` and whose `step(epoch)` value depends on the epoch alone,
+    /// sequential steps included. `None` (the default) where that does not hold.
+    fn lock_free_step(&self) -> Option<Box<dyn LockFreeStep>> {
+        None
     }
     /// Whether `step(None)` produces the same value as `step(Some(last_epoch + 1))`.
     fn sequential_is_explicit(&self) -> bool {

@@ -13,6 +13,9 @@ Operations (plain tuples, printed on mismatch):
 - ``("reload", method)``: both sides are rebuilt fresh and load their own state dict (where
   paddle's state dict is complete; else a no-op).
 - ``("keys",)``: ``state_keys()`` on both (paddle's keys must be among fastwarmup's).
+- ``("set", depth, attr, value)``: ``attr = value`` (``base_lr`` or ``verbose``) on the scheduler
+  at nesting level ``depth`` (0: the outer one). Kept for the rest of the run: a scheduler
+  rebuilt by ``cross`` or ``reload`` gets it again, as a user re-creating their schedule would.
 
 ``get_lr()`` is never called: it has side effects in paddle's LinearWarmup.
 """
@@ -158,9 +161,22 @@ def make_ops(cfg: Config, rng: random.Random, count: int, start: int | None = No
             ops.append(("cross", rng.choice(("pd2fw", "fw2pd")), rng.choice(methods)))
         elif r < 0.97:
             ops.append(("reload", rng.choice(methods)))
-        else:
+        elif r < 0.985:
             ops.append(("keys",))
+        else:
+            depth = rng.randrange(len(list(walk(cfg))))
+            if rng.random() < 0.5:
+                ops.append(("set", depth, "base_lr", rng.choice((0.5, 1.0, 2.0, 1e-3))))
+            else:
+                ops.append(("set", depth, "verbose", rng.random() < 0.5))
     return ops
+
+
+def at_depth(sched: Any, depth: int) -> Any:
+    """The scheduler ``depth`` levels of ``learning_rate`` below ``sched``."""
+    for _ in range(depth):
+        sched = sched.learning_rate
+    return sched
 
 
 def apply_op(sched: Any, op: Op) -> None:
@@ -207,6 +223,7 @@ class Pair:
         self.cfg, self.paddle, self.fw = cfg, paddle, fw
         self.label = label or cfg.short
         self.history: list[Op] = []
+        self.settings: dict[tuple[int, str], Any] = {}  # ("set", ...) ops, kept across rebuilds
         self.stopped_by: Exception | None = None  # what paddle raised, ending the run
         pd_made: list = []
         fw_made: list = []
@@ -280,6 +297,8 @@ class Pair:
         if exc is not None:
             self.fail("rebuild", f"{module.__name__} raised {exc!r}", exc=exc)
         self.check_nesting(made)
+        for (depth, attr), value in self.settings.items():
+            setattr(at_depth(obj, depth), attr, value)
         return obj
 
     def load(self, sched: Any, method: str, state: dict) -> None:
@@ -311,6 +330,12 @@ class Pair:
                 self.pd, self.f = self.fresh(self.paddle), self.fresh(self.fw)
                 self.load(self.pd, op[1], pd_state)
                 self.load(self.f, op[1], fw_state)
+        elif op[0] == "set":
+            _, depth, attr, value = op
+            self.settings[depth, attr] = value
+            setattr(at_depth(self.pd, depth), attr, value)
+            setattr(at_depth(self.f, depth), attr, value)
+            self.check_attrs(where)
         elif op[0] == "keys":
             self.expect(f"{where}: state_keys()", self.pd.state_keys(), self.f.state_keys())
             missing = [k for k in self.pd.keys if k not in self.f.keys]

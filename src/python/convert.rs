@@ -2,7 +2,7 @@
 
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use crate::pyops::Num;
 use crate::schedules::staircase::Sequence;
@@ -155,40 +155,35 @@ pub fn to_py(py: Python<'_>, value: Num) -> Py<PyAny> {
     }
 }
 
-/// The one optional argument of `method(name=None)`, from `*args, **kwargs`, with CPython's
-/// messages for a wrong call.
-pub fn single_optional_arg<'py>(
+/// The one optional argument of `method(name=None)`, from a call's positional arguments and
+/// `(keyword, value)` pairs, with CPython's messages for a wrong call. `None` when it is missing
+/// or `None`.
+pub fn single_optional_arg<'a, 'py>(
     method: &str,
     name: &str,
-    args: &Bound<'py, PyTuple>,
-    kwargs: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let positional = args.len();
-    if positional > 1 {
+    positional: &[Borrowed<'a, 'py, PyAny>],
+    keywords: &[(Borrowed<'a, 'py, PyAny>, Borrowed<'a, 'py, PyAny>)],
+) -> PyResult<Option<Borrowed<'a, 'py, PyAny>>> {
+    if positional.len() > 1 {
         return Err(PyTypeError::new_err(format!(
-            "{method}() takes at most 1 argument ({positional} given)"
+            "{method}() takes at most 1 argument ({} given)",
+            positional.len()
         )));
     }
-    let mut value = if positional == 1 {
-        Some(args.get_item(0)?)
-    } else {
-        None
-    };
-    if let Some(kwargs) = kwargs {
-        for (key, item) in kwargs.iter() {
-            if key.extract::<&str>().ok() != Some(name) {
-                return Err(PyTypeError::new_err(format!(
-                    "{method}() got an unexpected keyword argument {}",
-                    key.repr()?
-                )));
-            }
-            if value.is_some() {
-                return Err(PyTypeError::new_err(format!(
-                    "{method}() got multiple values for argument '{name}'"
-                )));
-            }
-            value = Some(item);
+    let mut value = positional.first().copied();
+    for (key, item) in keywords {
+        if key.extract::<&str>().ok() != Some(name) {
+            return Err(PyTypeError::new_err(format!(
+                "{method}() got an unexpected keyword argument {}",
+                key.repr()?
+            )));
         }
+        if value.is_some() {
+            return Err(PyTypeError::new_err(format!(
+                "{method}() got multiple values for argument '{name}'"
+            )));
+        }
+        value = Some(*item);
     }
     Ok(value.filter(|v| !v.is_none()))
 }

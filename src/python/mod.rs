@@ -5,6 +5,7 @@ mod callback;
 mod classes;
 mod convert;
 mod errors;
+pub(crate) mod fast_step;
 mod foreign;
 mod noop;
 mod scheduler;

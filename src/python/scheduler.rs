@@ -74,7 +74,7 @@ pub(crate) fn install(
     python_get_lr: bool,
 ) -> PyResult<()> {
     let this = slf.get();
-    this.cell.replace(kernel)?;
+    this.cell.replace(kernel, !python_get_lr)?;
     this.python_get_lr.store(python_get_lr, Ordering::Relaxed);
     Ok(())
 }
@@ -108,6 +108,29 @@ pub(crate) fn print_lines(
         print.call1((text,))?;
     }
     Ok(())
+}
+
+/// `step(epoch)` after its argument is parsed (see `fast_step`, which binds it): lock-free where
+/// the schedule allows, through a Python `get_lr` override where the type has one, else the
+/// kernel's step under its lock, printing the verbose lines.
+pub(crate) fn step_epoch(slf: &Bound<'_, PyLRScheduler>, epoch: Option<i64>) -> PyResult<()> {
+    let this = slf.get();
+    if !this.is_native() {
+        return python_step(slf, epoch);
+    }
+    if this.cell.step_lock_free(epoch).is_some() {
+        return Ok(());
+    }
+    let mut log = Log::new();
+    let own_verbose = this.cell.update(|k| {
+        k.step(epoch, &mut log)?;
+        Ok(k.common().verbose)
+    })?;
+    if log.lines().is_empty() {
+        Ok(())
+    } else {
+        print_lines(slf, &log, own_verbose)
+    }
 }
 
 /// `step` for a Python subclass that overrides `get_lr`: paddle's `LRScheduler.step`, calling
@@ -353,33 +376,6 @@ impl PyLRScheduler {
         )
     }
 
-    /// Advance `last_epoch` by one, or set it to `epoch`, and recompute `last_lr`.
-    // `*args, **kwargs` is parsed by hand: PyO3's generic parser for `epoch=None` costs more
-    // than the rest of a warm-up step.
-    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, epoch=None)")]
-    fn step(
-        slf: &Bound<'_, Self>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<()> {
-        let epoch =
-            convert::epoch(convert::single_optional_arg("step", "epoch", args, kwargs)?.as_ref())?;
-        let this = slf.get();
-        if !this.is_native() {
-            return python_step(slf, epoch);
-        }
-        let mut log = Log::new();
-        let own_verbose = this.cell.update(|k| {
-            k.step(epoch, &mut log)?;
-            Ok(k.common().verbose)
-        })?;
-        if log.lines().is_empty() {
-            Ok(())
-        } else {
-            print_lines(slf, &log, own_verbose)
-        }
-    }
-
     /// The current learning rate, `last_lr`.
     fn __call__(&self, py: Python<'_>) -> Py<PyAny> {
         convert::to_py(py, self.cell.last_lr())
@@ -577,7 +573,7 @@ fn copy_of(slf: &Bound<'_, PyLRScheduler>, memo: Option<&Bound<'_, PyAny>>) -> P
         Some(kernel) => kernel,
         None => this.cell.snapshot()?,
     };
-    new_sched.get().cell.replace(kernel)?;
+    new_sched.get().cell.replace(kernel, this.is_native())?;
     new_sched
         .get()
         .python_get_lr

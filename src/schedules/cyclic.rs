@@ -2,6 +2,7 @@
 
 use crate::callback::Callback;
 use crate::error::{CoreError, CoreResult};
+use crate::lock_free::{ByValue, LockFreeStep};
 use crate::pyops::{float_floordiv, Num};
 use crate::schedule::{kernel_plumbing, Common, Kernel, Log};
 use crate::schedules::validate;
@@ -194,6 +195,11 @@ impl Kernel for CyclicLR {
     }
     fn lr_at(&self, epoch: i64) -> CoreResult<Num> {
         self.value_at(epoch)
+    }
+    fn lock_free_step(&self) -> Option<Box<dyn LockFreeStep>> {
+        // A user's scale_fn is Python: it is called with the GIL, under the lock.
+        self.is_pure()
+            .then(|| Box::new(ByValue(self.clone())) as Box<dyn LockFreeStep>)
     }
     fn calls_python(&self) -> bool {
         matches!(self.scale_fn, ScaleFn::User(_))

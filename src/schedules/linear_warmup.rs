@@ -1,6 +1,9 @@
 //! `LinearWarmup`.
 
+use std::sync::Arc;
+
 use crate::error::{CoreError, CoreResult};
+use crate::lock_free::{LockFreeStep, NestedStep};
 use crate::nested::Nested;
 use crate::pyops::Num;
 use crate::schedule::{kernel_plumbing, Common, Kernel, Log};
@@ -13,11 +16,32 @@ use crate::schedules::validate;
 pub struct LinearWarmup {
     common: Common,
     pub nested: Nested,
+    pub ramp: WarmupRamp,
+}
+
+/// The warm-up part of a `LinearWarmup`: its parameters and the ramp's values.
+#[derive(Clone, Copy, Debug)]
+pub struct WarmupRamp {
     pub warmup_steps: i64,
     pub start_lr: Num,
     pub end_lr: Num,
     /// `end_lr - start_lr` with Python's int/float rules, as a float.
     delta: f64,
+}
+
+impl WarmupRamp {
+    /// The ramp's value at `epoch` (before `warmup_steps`), in paddle's operation order.
+    #[inline]
+    fn value(&self, epoch: i64) -> Num {
+        Num::Float(self.delta * epoch as f64 / self.warmup_steps as f64 + self.start_lr.as_f64())
+    }
+
+    /// The nested scheduler's epoch at `epoch` (from `warmup_steps` on).
+    fn nested_epoch(&self, epoch: i64) -> CoreResult<i64> {
+        epoch
+            .checked_sub(self.warmup_steps)
+            .ok_or_else(|| CoreError::overflow(format!("epoch {epoch} - warmup_steps overflows")))
+    }
 }
 
 impl LinearWarmup {
@@ -44,21 +68,13 @@ impl LinearWarmup {
         Ok(Self {
             common: Common::new(base_lr, last_epoch, verbose),
             nested,
-            warmup_steps,
-            start_lr,
-            end_lr,
-            delta,
+            ramp: WarmupRamp {
+                warmup_steps,
+                start_lr,
+                end_lr,
+                delta,
+            },
         })
-    }
-
-    fn warmup_value(&self, epoch: i64) -> Num {
-        Num::Float(self.delta * epoch as f64 / self.warmup_steps as f64 + self.start_lr.as_f64())
-    }
-
-    fn nested_epoch(&self, epoch: i64) -> CoreResult<i64> {
-        epoch
-            .checked_sub(self.warmup_steps)
-            .ok_or_else(|| CoreError::overflow(format!("epoch {epoch} - warmup_steps overflows")))
     }
 
     /// A copy with another nested scheduler (a deep copy of the Python object wires in the
@@ -68,10 +84,24 @@ impl LinearWarmup {
         Self {
             common: self.common.clone(),
             nested,
-            warmup_steps: self.warmup_steps,
-            start_lr: self.start_lr,
-            end_lr: self.end_lr,
-            delta: self.delta,
+            ramp: self.ramp,
+        }
+    }
+}
+
+/// `LinearWarmup`'s lock-free step: the ramp, then the nested scheduler's own lock-free step.
+struct WarmupStep {
+    ramp: WarmupRamp,
+    nested: NestedStep,
+}
+
+impl LockFreeStep for WarmupStep {
+    #[inline]
+    fn step_to(&self, epoch: i64) -> Option<Num> {
+        if epoch < self.ramp.warmup_steps {
+            Some(self.ramp.value(epoch))
+        } else {
+            self.nested.step_to(self.ramp.nested_epoch(epoch).ok()?)
         }
     }
 }
@@ -83,47 +113,59 @@ impl Kernel for LinearWarmup {
     }
     fn get_lr(&mut self, log: &mut Log) -> CoreResult<Num> {
         let epoch = self.common.last_epoch;
-        if epoch < self.warmup_steps {
-            Ok(self.warmup_value(epoch))
+        if epoch < self.ramp.warmup_steps {
+            Ok(self.ramp.value(epoch))
         } else {
-            let nested_epoch = self.nested_epoch(epoch)?;
+            let nested_epoch = self.ramp.nested_epoch(epoch)?;
             self.nested.step_to(nested_epoch, log)
         }
+    }
+    fn lock_free_step(&self) -> Option<Box<dyn LockFreeStep>> {
+        let nested = match &self.nested {
+            Nested::Constant(v) => NestedStep::Constant(*v),
+            Nested::Shared(cell) => NestedStep::Cell(Arc::clone(cell)),
+            Nested::Owned(_) | Nested::Foreign(_) => return None,
+        };
+        Some(Box::new(WarmupStep {
+            ramp: self.ramp,
+            nested,
+        }))
     }
     fn is_pure(&self) -> bool {
         self.nested.is_pure()
     }
     fn lr_at(&self, epoch: i64) -> CoreResult<Num> {
-        if epoch < self.warmup_steps {
-            Ok(self.warmup_value(epoch))
+        if epoch < self.ramp.warmup_steps {
+            Ok(self.ramp.value(epoch))
         } else {
-            self.nested.lr_at(self.nested_epoch(epoch)?)
+            self.nested.lr_at(self.ramp.nested_epoch(epoch)?)
         }
     }
     fn fill_from(&self, first_epoch: i64, out: &mut [f64]) -> CoreResult<()> {
         // Epochs before `warmup_steps` warm up; the rest is the nest's, from its epoch 0 on.
-        let warm = usize::try_from(self.warmup_steps.saturating_sub(first_epoch))
+        let warm = usize::try_from(self.ramp.warmup_steps.saturating_sub(first_epoch))
             .unwrap_or(0)
             .min(out.len());
         let (warming, nested) = out.split_at_mut(warm);
         let mut epoch = first_epoch;
         for slot in warming {
-            *slot = self.warmup_value(epoch).as_f64();
+            *slot = self.ramp.value(epoch).as_f64();
             epoch += 1;
         }
         if nested.is_empty() {
             return Ok(());
         }
-        self.nested.fill_from(self.nested_epoch(epoch)?, nested)
+        self.nested
+            .fill_from(self.ramp.nested_epoch(epoch)?, nested)
     }
     fn check_epochs(&self, first: i64, last: i64) -> CoreResult<()> {
         // Epochs from `warmup_steps` on step the nest to `epoch - warmup_steps`.
-        if last < self.warmup_steps {
+        if last < self.ramp.warmup_steps {
             return Ok(());
         }
-        let nested_first = self.nested_epoch(first.max(self.warmup_steps))?;
+        let nested_first = self.ramp.nested_epoch(first.max(self.ramp.warmup_steps))?;
         self.nested
-            .check_epochs(nested_first, self.nested_epoch(last)?)
+            .check_epochs(nested_first, self.ramp.nested_epoch(last)?)
     }
     fn calls_python(&self) -> bool {
         self.nested.calls_python()

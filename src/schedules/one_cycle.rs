@@ -3,6 +3,7 @@
 use std::f64::consts::PI;
 
 use crate::error::{CoreError, CoreResult};
+use crate::lock_free::{ByValue, LockFreeStep};
 use crate::pyops::{math_cos, math_floor, Num};
 use crate::schedule::{kernel_plumbing, Common, Kernel, Log};
 use crate::schedules::validate;
@@ -212,6 +213,9 @@ impl Kernel for OneCycleLR {
     }
     fn lr_at(&self, epoch: i64) -> CoreResult<Num> {
         self.value_at(epoch)
+    }
+    fn lock_free_step(&self) -> Option<Box<dyn LockFreeStep>> {
+        Some(Box::new(ByValue(self.clone())))
     }
     /// Past `total_steps` is refused; but the steps before it run first, and one of them can
     /// raise sooner (`ZeroDivisionError` in a zero-length phase), so those are tried too.

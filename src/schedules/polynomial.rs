@@ -1,6 +1,7 @@
 //! `PolynomialDecay`.
 
 use crate::error::{CoreError, CoreResult};
+use crate::lock_free::{ByValue, LockFreeStep};
 use crate::pyops::{float_pow, math_ceil, Num};
 use crate::schedule::{kernel_plumbing, Common, Kernel, Log};
 use crate::schedules::validate;
@@ -50,6 +51,7 @@ impl PolynomialDecay {
     }
 
     /// The value at `epoch`, in paddle's operation order.
+    #[inline]
     pub fn value_at(&self, epoch: i64) -> CoreResult<f64> {
         let (t, d) = if self.cycle {
             let mut div = math_ceil(epoch as f64 / self.decay_steps as f64)?;
@@ -91,6 +93,9 @@ impl Kernel for PolynomialDecay {
     }
     fn lr_at(&self, epoch: i64) -> CoreResult<Num> {
         self.value_at(epoch).map(Num::Float)
+    }
+    fn lock_free_step(&self) -> Option<Box<dyn LockFreeStep>> {
+        Some(Box::new(ByValue(self.clone())))
     }
     fn fill_from(&self, first_epoch: i64, out: &mut [f64]) -> CoreResult<()> {
         if self.cycle {

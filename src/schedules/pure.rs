@@ -3,7 +3,8 @@
 //! Such a schedule is a struct with a `common: Common` field and a method
 //! `value_at(&self, epoch: i64) -> CoreResult<Num>` (paddle's `get_lr` at that epoch). Its
 //! `step(epoch)` is paddle's base step, `lr_at` is `value_at` (so precompute runs in parallel),
-//! and extra `Kernel` methods (a faster exact `fill_from`) can be passed after the class name.
+//! its state is `last_epoch` and `last_lr` alone (so it steps lock-free), and extra `Kernel`
+//! methods (a faster exact `fill_from`) can be passed after the class name.
 
 /// `pure_kernel!(Type, "PaddleClassName" [, extra Kernel methods])`.
 macro_rules! pure_kernel {
@@ -24,6 +25,11 @@ macro_rules! pure_kernel {
             }
             fn lr_at(&self, epoch: i64) -> $crate::error::CoreResult<$crate::pyops::Num> {
                 self.value_at(epoch)
+            }
+            fn lock_free_step(
+                &self,
+            ) -> Option<Box<dyn $crate::lock_free::LockFreeStep>> {
+                Some(Box::new($crate::lock_free::ByValue(self.clone())))
             }
             $($($extra)*)?
         }

@@ -164,7 +164,7 @@ impl PyLinearWarmup {
             .as_super()
             .get()
             .cell
-            .replace(Box::new(crate::schedules::Base::placeholder()));
+            .replace(Box::new(crate::schedules::Base::placeholder()), false);
     }
 
     /// The wrapped learning rate: the number or the nested scheduler object itself.
@@ -176,15 +176,15 @@ impl PyLinearWarmup {
     }
     #[getter]
     fn warmup_steps(slf: &Bound<'_, Self>) -> PyResult<i64> {
-        with_kernel(slf.as_super(), |k: &LinearWarmup| k.warmup_steps)
+        with_kernel(slf.as_super(), |k: &LinearWarmup| k.ramp.warmup_steps)
     }
     #[getter]
     fn start_lr(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        num_attribute(slf.as_super(), |k: &LinearWarmup| k.start_lr)
+        num_attribute(slf.as_super(), |k: &LinearWarmup| k.ramp.start_lr)
     }
     #[getter]
     fn end_lr(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        num_attribute(slf.as_super(), |k: &LinearWarmup| k.end_lr)
+        num_attribute(slf.as_super(), |k: &LinearWarmup| k.ramp.end_lr)
     }
 
     /// paddle's state dict, with the nested scheduler's under `LinearWarmup_LR`.

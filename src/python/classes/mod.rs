@@ -27,6 +27,7 @@ use pyo3::prelude::*;
 
 use crate::pyops::Num;
 use crate::python::convert;
+use crate::python::fast_step;
 use crate::python::scheduler::PyLRScheduler;
 
 pub(crate) use linear_warmup::copy_kernel;
@@ -90,11 +91,16 @@ pub(crate) fn is_builtin_scheduler(obj: &Bound<'_, PyAny>) -> bool {
         && native_classes!(any_is)
 }
 
-/// Register the classes in the native module.
+/// Register the classes in the native module, each with its own `step` (see `fast_step`).
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
     m.add_class::<PyLRScheduler>()?;
+    fast_step::install(&py.get_type::<PyLRScheduler>())?;
     macro_rules! add_all {
-        ($($class:ty),*) => { $(m.add_class::<$class>()?;)* };
+        ($($class:ty),*) => { $(
+            m.add_class::<$class>()?;
+            fast_step::install(&py.get_type::<$class>())?;
+        )* };
     }
     native_classes!(add_all);
     Ok(())

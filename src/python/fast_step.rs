@@ -1,0 +1,230 @@
+//! `step(epoch=None)`, bound as a CPython method by hand.
+//!
+//! `s.step()` is the call a training loop makes every iteration, so it is not a PyO3 method:
+//! PyO3 cannot bind an optional argument without its general argument parser, and a method
+//! inherited from `LRScheduler` misses CPython 3.11's specialized call (which wants the
+//! method's descriptor on the instance's exact type). Instead, each class gets its own
+//! `METH_FASTCALL | METH_KEYWORDS` descriptor for one C function, which steps the scheduler
+//! lock-free when it can (`SchedCell::step_lock_free`) and otherwise parses the arguments and
+//! takes the full step (`scheduler::step_epoch`) with PyO3 as any method does.
+//!
+//! This is the crate's only unsafe code: the C entry point, and the descriptor's creation.
+#![allow(unsafe_code)]
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr::{self, NonNull};
+use std::sync::OnceLock;
+
+use pyo3::ffi;
+use pyo3::panic::PanicException;
+use pyo3::prelude::*;
+use pyo3::types::{PyInt, PyTuple, PyType};
+use pyo3::Borrowed;
+
+use crate::python::convert;
+use crate::python::scheduler::{step_epoch, PyLRScheduler};
+
+/// `__doc__` of `step`, with its signature in CPython's `__text_signature__` form.
+const STEP_DOC: &std::ffi::CStr = c"step($self, epoch=None)
+--
+
+Advance `last_epoch` by one, or set it to `epoch`, and recompute `last_lr`.";
+
+/// The method definition every class's `step` descriptor points to (CPython keeps the pointer
+/// and only reads it).
+struct MethodDef(ffi::PyMethodDef);
+// SAFETY: the definition holds pointers to 'static C strings and a function, never written.
+unsafe impl Send for MethodDef {}
+unsafe impl Sync for MethodDef {}
+
+static STEP_DEF: OnceLock<MethodDef> = OnceLock::new();
+
+/// Give `ty` its own `step` descriptor (see the module docs), unless the class defines a `step`
+/// of its own (`ReduceOnPlateau.step(metrics, epoch)`).
+pub(crate) fn install(ty: &Bound<'_, PyType>) -> PyResult<()> {
+    if ty.getattr("__dict__")?.contains("step")? {
+        return Ok(());
+    }
+    let def = STEP_DEF.get_or_init(|| {
+        MethodDef(ffi::PyMethodDef {
+            ml_name: c"step".as_ptr(),
+            ml_meth: ffi::PyMethodDefPointer {
+                PyCFunctionFastWithKeywords: step,
+            },
+            ml_flags: ffi::METH_FASTCALL | ffi::METH_KEYWORDS,
+            ml_doc: STEP_DOC.as_ptr(),
+        })
+    });
+    let py = ty.py();
+    // SAFETY: `ty` is a live type object and `def` lives for the rest of the process; CPython
+    // takes `def` as mutable but never writes it. A NULL result has set a Python exception.
+    let descriptor = unsafe {
+        let raw = ffi::PyDescr_NewMethod(ty.as_type_ptr(), ptr::from_ref(&def.0).cast_mut());
+        Bound::from_owned_ptr_or_err(py, raw)?
+    };
+    ty.setattr("step", descriptor)
+}
+
+/// The C function behind every `step` descriptor.
+///
+/// # Safety
+/// CPython calls it attached to the interpreter, with `slf` an instance of the descriptor's
+/// type (the descriptor checks it), `args` holding `nargs` positional arguments followed by
+/// one value per name in the `kwnames` tuple (or `kwnames` NULL).
+unsafe extern "C" fn step(
+    slf: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: as this function's contract states.
+    let stepped = catch_unwind(AssertUnwindSafe(|| unsafe {
+        step_lock_free(slf, args, nargs, kwnames)
+    }));
+    if matches!(stepped, Ok(Some(()))) {
+        // SAFETY: attached; `Py_None` is immortal in spirit, its reference is counted.
+        return unsafe { none() };
+    }
+    // SAFETY: as this function's contract states.
+    unsafe { step_in_full(slf, args, nargs, kwnames) }
+}
+
+/// The hot path: `step()` or `step(<int>)` on a scheduler that steps lock-free. Nothing is
+/// allocated and no Python exception can arise; `None` leaves everything to `step_in_full`.
+///
+/// # Safety
+/// As `step`'s.
+unsafe fn step_lock_free(
+    slf: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> Option<()> {
+    if !kwnames.is_null() || nargs > 1 {
+        return None;
+    }
+    // SAFETY: the caller is attached to the interpreter (the token does not outlive this call).
+    let py = unsafe { Python::assume_attached() };
+    let epoch = if nargs == 1 {
+        // SAFETY: `args` holds one live reference.
+        let arg = unsafe { Borrowed::from_ptr(py, *args) };
+        if arg.is_none() {
+            None
+        } else {
+            Some(plain_int(arg)?)
+        }
+    } else {
+        None
+    };
+    // SAFETY: `slf` is a live instance of a subclass of `LRScheduler`: `install` only gives the
+    // descriptor to such classes, and CPython checks `slf` against the descriptor's class.
+    let sched = unsafe { Borrowed::from_ptr(py, slf).cast_unchecked::<PyLRScheduler>() };
+    let this = sched.get();
+    if !this.is_native() {
+        return None;
+    }
+    this.cell.step_lock_free(epoch).map(|_| ())
+}
+
+/// An exact `int` that fits, read without raising; `None` for anything else, which the full
+/// path converts (or refuses) with its messages.
+fn plain_int(arg: Borrowed<'_, '_, PyAny>) -> Option<i64> {
+    if !arg.is_exact_instance_of::<PyInt>() {
+        return None;
+    }
+    let mut overflow = 0;
+    // SAFETY: `arg` is an exact int; on overflow this sets the flag, not an exception.
+    let value = unsafe { ffi::PyLong_AsLongLongAndOverflow(arg.as_ptr(), &raw mut overflow) };
+    (overflow == 0).then_some(value)
+}
+
+/// The general path, as a PyO3 method would run it: parse the arguments, take the full step,
+/// and turn an error (or a panic) into a Python exception.
+///
+/// # Safety
+/// As `step`'s.
+unsafe fn step_in_full(
+    slf: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        Python::attach(|py| {
+            // SAFETY: as `step`'s contract states.
+            let result = unsafe { parse_and_step(py, slf, args, nargs, kwnames) };
+            match result {
+                // SAFETY: attached.
+                Ok(()) => unsafe { none() },
+                Err(err) => {
+                    err.restore(py);
+                    ptr::null_mut()
+                }
+            }
+        })
+    }));
+    outcome.unwrap_or_else(|_| {
+        Python::attach(|py| {
+            PanicException::new_err("fastwarmup: internal error in step()").restore(py);
+        });
+        ptr::null_mut()
+    })
+}
+
+/// # Safety
+/// As `step`'s.
+unsafe fn parse_and_step(
+    py: Python<'_>,
+    slf: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> PyResult<()> {
+    // SAFETY: `slf` is a live object (its type is checked here all the same).
+    let sched = unsafe { Borrowed::from_ptr(py, slf) }.cast::<PyLRScheduler>()?;
+    let names = if kwnames.is_null() {
+        None
+    } else {
+        // SAFETY: a non-NULL `kwnames` is a live tuple of str.
+        Some(unsafe { Borrowed::from_ptr(py, kwnames).cast_unchecked::<PyTuple>() })
+    };
+    let keyword_count = names.map_or(0, |n| n.len());
+    let positional_count = usize::try_from(nargs).unwrap_or(0);
+    let values: &[*mut ffi::PyObject] = match NonNull::new(args.cast_mut()) {
+        // SAFETY: `args` holds `nargs` positional values, then one per keyword name.
+        Some(first) => unsafe {
+            std::slice::from_raw_parts(first.as_ptr(), positional_count + keyword_count)
+        },
+        None => &[],
+    };
+    let (positional, keyword_values) = values.split_at(positional_count.min(values.len()));
+    // SAFETY: every pointer in `values` is a live reference held by the caller for the call.
+    let positional: Vec<Borrowed<'_, '_, PyAny>> = positional
+        .iter()
+        .map(|p| unsafe { Borrowed::from_ptr(py, *p) })
+        .collect();
+    let keywords: Vec<(Borrowed<'_, '_, PyAny>, Borrowed<'_, '_, PyAny>)> = match &names {
+        Some(names) => names
+            .iter_borrowed()
+            .zip(keyword_values)
+            // SAFETY: as above.
+            .map(|(name, value)| (name, unsafe { Borrowed::from_ptr(py, *value) }))
+            .collect(),
+        None => Vec::new(),
+    };
+    let epoch = convert::single_optional_arg("step", "epoch", &positional, &keywords)?;
+    step_epoch(&sched, convert::epoch(epoch.as_deref())?)
+}
+
+/// A new reference to `None`.
+///
+/// # Safety
+/// The caller is attached to the interpreter.
+unsafe fn none() -> *mut ffi::PyObject {
+    // SAFETY: attached, as the caller guarantees.
+    unsafe {
+        let none = ffi::Py_None();
+        ffi::Py_IncRef(none);
+        none
+    }
+}

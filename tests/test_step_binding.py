@@ -1,0 +1,206 @@
+"""``step(epoch=None)`` is bound to CPython by hand (``src/python/fast_step.rs``) and takes a
+lock-free path for schedules that allow it: every way of calling it, every wrong way, and every
+change that must send it back to the locked path (verbose, a new ``base_lr``, re-running
+``__init__``) behaves as paddle's ``step`` does."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+
+from _configs import C, build
+from _libs import IMPLEMENTED, fw
+from _parity import STEP, Pair, canon, jump, steps
+
+NESTED = C("LinearWarmup", C("PolynomialDecay", 0.1, 40, power=0.9), 10, 0.0, 0.1)
+
+
+def _seed(m: ModuleType) -> Any:
+    return m.LinearWarmup(m.PolynomialDecay(0.1, 40, end_lr=0.0, power=0.9), 10, 0.0, 0.1)
+
+
+def _values_after(m: ModuleType, calls: Callable[[Any], None], n: int = 60) -> list[Any]:
+    sched = _seed(m)
+    out = []
+    for _ in range(n):
+        calls(sched)
+        out.append(
+            (sched(), sched.last_epoch, sched.learning_rate(), sched.learning_rate.last_epoch)
+        )
+    return out
+
+
+@pytest.mark.fastwarmup_only
+@pytest.mark.parametrize("cls", IMPLEMENTED)
+def test_each_class_has_its_own_step_with_pythons_signature(cls: str) -> None:
+    klass = getattr(fw, cls)
+    assert "step" in vars(klass)
+    own = "metrics, " if cls == "ReduceOnPlateau" else ""
+    expected = f"(self, /, {own}epoch=None)"
+    assert str(inspect.signature(klass.step)) == expected
+    assert klass.step.__doc__
+
+
+FORMS: dict[str, Callable[[Any], None]] = {
+    "step()": lambda s: s.step(),
+    "step(None)": lambda s: s.step(None),
+    "step(epoch=None)": lambda s: s.step(epoch=None),
+    "step(int)": lambda s: s.step(s.last_epoch + 1),
+    "step(epoch=int)": lambda s: s.step(epoch=s.last_epoch + 1),
+    "step(numpy int)": lambda s: s.step(np.int64(s.last_epoch + 1)),
+    "step(int subclass)": lambda s: s.step(type("Epoch", (int,), {})(s.last_epoch + 1)),
+    "step(back and forth)": lambda s: s.step((s.last_epoch * 7 + 3) % 55),
+}
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_every_call_form_matches_paddle(form: str, plr) -> None:
+    call = FORMS[form]
+    assert _values_after(fw, call) == _values_after(plr, call)
+
+
+WRONG: dict[str, tuple[Callable[[Any], None], type[Exception], str]] = {
+    "two positional": (lambda s: s.step(1, 2), TypeError, "at most 1 argument (2 given)"),
+    "unknown keyword": (lambda s: s.step(epochs=1), TypeError, "'epochs'"),
+    "twice": (lambda s: s.step(1, epoch=2), TypeError, "multiple values for argument 'epoch'"),
+    "float": (lambda s: s.step(1.0), TypeError, "epoch"),
+    "str": (lambda s: s.step("1"), TypeError, "epoch"),
+    "beyond 64 bits": (lambda s: s.step(2**64), ValueError, "epoch"),
+}
+
+
+@pytest.mark.fastwarmup_only
+@pytest.mark.parametrize("case", WRONG)
+def test_wrong_calls_are_refused_and_change_nothing(case: str) -> None:
+    call, error, message = WRONG[case]
+    sched = _seed(fw)
+    for _ in range(15):
+        sched.step()
+    before = canon(sched)
+    with pytest.raises(error, match=message.replace("(", r"\(").replace(")", r"\)")):
+        call(sched)
+    assert canon(sched) == before
+
+
+@pytest.mark.fastwarmup_only
+def test_a_descriptor_refuses_another_class() -> None:
+    warmup = _seed(fw)
+    with pytest.raises(TypeError):
+        fw.PolynomialDecay.step(warmup)
+    with pytest.raises(TypeError):
+        fw.LinearWarmup.step(object())
+    fw.LRScheduler.step(warmup)  # the base class's step applies to every scheduler
+    assert warmup.last_epoch == 1
+
+
+def _counting_subclass(m: ModuleType) -> type:
+    class Counting(m.PolynomialDecay):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            self.calls = 0
+            super().__init__(*args, **kwargs)
+
+        def step(self, epoch: Any = None) -> None:
+            self.calls += 1
+            super().step(epoch)
+
+    return Counting
+
+
+def test_python_subclass_overriding_step_nested_and_alone(plr) -> None:
+    def run(m: ModuleType) -> list[Any]:
+        counting = _counting_subclass(m)
+        alone = counting(0.1, 30, power=2.0)
+        nested = counting(0.2, 30, power=0.5)
+        warmup = m.LinearWarmup(nested, 5, 0.0, 0.2)
+        out = []
+        for i in range(50):
+            alone.step(i % 9 if i % 4 == 0 else None)
+            warmup.step()
+            out.append((alone(), alone.calls, warmup(), nested(), nested.calls, nested.last_epoch))
+        return out
+
+    assert run(fw) == run(plr)
+
+
+# Changes that must take the lock-free step out of use, mid-run, then back.
+TOGGLES = [
+    *steps(12),
+    ("set", 1, "base_lr", 0.5),
+    *steps(5),
+    jump(20),
+    ("set", 0, "verbose", True),
+    *steps(3),
+    ("set", 1, "verbose", True),
+    *steps(3),
+    jump(12, keyword=True),
+    ("set", 0, "verbose", False),
+    ("set", 1, "verbose", False),
+    *steps(4),
+    ("set", 1, "base_lr", 0.1),
+    *steps(40),
+    STEP,
+]
+
+
+def test_verbose_and_base_lr_changes_mid_run(plr) -> None:
+    Pair(NESTED, plr, fw).run(TOGGLES)
+
+
+@pytest.mark.parametrize("where", ["outer", "nested"])
+def test_init_run_again_mid_run(where: str, plr) -> None:
+    def run(m: ModuleType) -> list[Any]:
+        warmup = _seed(m)
+        out = []
+        for i in range(80):
+            if i == 30:
+                if where == "nested":
+                    warmup.learning_rate.__init__(0.3, 25, end_lr=0.01, power=2.0)
+                else:
+                    warmup.__init__(m.ExponentialDecay(0.2, 0.9), 6, 0.0, 0.2)
+            warmup.step()
+            out.append((warmup(), warmup.last_epoch, warmup.learning_rate()))
+        return out
+
+    assert run(fw) == run(plr)
+
+
+def test_a_callable_may_step_another_scheduler(plr) -> None:
+    def run(m: ModuleType) -> list[Any]:
+        inner = _seed(m)
+        outer = m.LambdaDecay(1.0, lambda e: inner.step() or inner() * (e + 1))
+        out = []
+        for _ in range(40):
+            outer.step()
+            out.append((outer(), inner(), inner.last_epoch))
+        return out
+
+    assert run(fw) == run(plr)
+
+
+@pytest.mark.fastwarmup_only
+def test_stepping_a_scheduler_from_its_own_callable_is_refused() -> None:
+    holder: list[Any] = []
+    sched = fw.LambdaDecay(1.0, lambda e: holder[0].step() if holder else 1.0)
+    holder.append(sched)
+    with pytest.raises(RuntimeError, match="already being stepped"):
+        sched.step()
+
+
+def test_seed_schedule_long_run_by_every_path(plr) -> None:
+    """The hot path over a long run: plain steps, with explicit epochs in between."""
+    cfg = C("LinearWarmup", C("PolynomialDecay", 0.1, 5000, end_lr=0.0, power=0.9), 100, 0.0, 0.1)
+    f, p = build(cfg, fw, plr), build(cfg, plr, plr)
+    fw_values, pd_values = [], []
+    for i in range(6000):
+        for sched, values in ((f, fw_values), (p, pd_values)):
+            if i % 500 == 499:
+                sched.step(i - 40)
+            else:
+                sched.step()
+            values.append(sched())
+    assert np.array_equal(np.array(fw_values).view(np.int64), np.array(pd_values).view(np.int64))
