@@ -175,3 +175,137 @@ impl SchedCell {
         self.lock()?.deep_clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::nested::Nested;
+    use crate::schedule::Log;
+    use crate::schedules::{LinearWarmup, PolynomialDecay};
+
+    fn poly() -> Box<dyn Kernel> {
+        let k = PolynomialDecay::new(
+            Num::Float(0.1),
+            30,
+            Num::Float(0.0),
+            Num::Float(0.9),
+            false,
+            -1,
+            false,
+        );
+        Box::new(k.unwrap())
+    }
+
+    /// A cell as `__init__` leaves it: installed, then one construction step.
+    fn installed(kernel: Box<dyn Kernel>, lock_free: bool) -> SchedCell {
+        let cell = SchedCell::new(Box::new(crate::schedules::Base::placeholder()));
+        cell.replace(kernel, lock_free).unwrap();
+        cell.update(|k| k.step(None, &mut Log::muted())).unwrap();
+        cell
+    }
+
+    fn locked_step(cell: &SchedCell, epoch: Option<i64>) -> Num {
+        cell.update(|k| {
+            k.step(epoch, &mut Log::muted())?;
+            Ok(k.common().last_lr)
+        })
+        .unwrap()
+    }
+
+    fn state(cell: &SchedCell) -> (i64, Num, i64, Num) {
+        let (epoch, lr) = cell
+            .read(|k| (k.common().last_epoch, k.common().last_lr))
+            .unwrap();
+        (cell.last_epoch(), cell.last_lr(), epoch, lr)
+    }
+
+    #[test]
+    fn lock_free_steps_equal_locked_steps_and_locked_operations_see_them() {
+        let fast = installed(poly(), true);
+        let slow = installed(poly(), false);
+        assert!(slow.step_lock_free(None).is_none());
+        for epoch in [None, None, Some(7), None, Some(2), Some(40), None, Some(0)] {
+            let value = fast
+                .step_lock_free(epoch)
+                .expect("a pure, quiet schedule steps lock-free");
+            assert_eq!(value, locked_step(&slow, epoch), "epoch {epoch:?}");
+            assert_eq!(state(&fast), state(&slow));
+        }
+        // A locked step continues from the lock-free ones.
+        assert_eq!(locked_step(&fast, None), locked_step(&slow, None));
+        assert_eq!(state(&fast), state(&slow));
+    }
+
+    #[test]
+    fn verbose_and_a_new_base_lr_take_the_locked_path_until_undone() {
+        let cell = installed(poly(), true);
+        let set = |f: fn(&mut Common)| {
+            cell.update(|k| {
+                f(k.common_mut());
+                Ok(())
+            })
+            .unwrap();
+        };
+        set(|c| c.verbose = true);
+        assert!(cell.step_lock_free(None).is_none());
+        set(|c| c.verbose = false);
+        assert!(cell.step_lock_free(None).is_some());
+        set(|c| c.base_lr = 0.5);
+        assert!(cell.step_lock_free(None).is_none());
+        set(|c| c.base_lr = 0.1);
+        assert!(cell.step_lock_free(None).is_some());
+    }
+
+    #[test]
+    fn a_second_install_retires_the_plan() {
+        let cell = installed(poly(), true);
+        cell.replace(poly(), true).unwrap();
+        assert!(cell.step_lock_free(None).is_none());
+        assert_eq!(locked_step(&cell, None), Num::Float(0.1));
+    }
+
+    #[test]
+    fn a_refused_step_changes_nothing() {
+        let cell = installed(poly(), true);
+        let before = state(&cell);
+        assert!(cell.step_lock_free(Some(i64::MAX)).is_some()); // min(epoch, decay_steps)
+        let reached = state(&cell);
+        assert_ne!(before, reached);
+        // last_epoch + 1 overflows: refused, left to the locked path's error.
+        assert!(cell.step_lock_free(None).is_none());
+        assert_eq!(state(&cell), reached);
+    }
+
+    #[test]
+    fn a_warmup_steps_its_shared_nest_lock_free_unless_the_nest_needs_its_lock() {
+        let nested = Arc::new(installed(poly(), true));
+        let warmup = LinearWarmup::new(
+            Nested::Shared(Arc::clone(&nested)),
+            5,
+            Num::Float(0.0),
+            Num::Float(0.1),
+            -1,
+            false,
+        )
+        .unwrap();
+        let outer = installed(Box::new(warmup), true);
+        for _ in 0..8 {
+            assert!(outer.step_lock_free(None).is_some());
+        }
+        assert_eq!((outer.last_epoch(), nested.last_epoch()), (8, 3));
+        assert_eq!(outer.last_lr(), nested.last_lr());
+        nested
+            .update(|k| {
+                k.common_mut().verbose = true;
+                Ok(())
+            })
+            .unwrap();
+        let before = (state(&outer), state(&nested));
+        assert!(outer.step_lock_free(None).is_none());
+        assert_eq!((state(&outer), state(&nested)), before);
+        // Within the warm-up the nest is not involved.
+        assert!(outer.step_lock_free(Some(2)).is_some());
+    }
+}
