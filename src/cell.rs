@@ -153,14 +153,27 @@ impl SchedCell {
         Some(lr)
     }
 
+    /// Whether this cell's plan steps through `target` (see `LockFreeStep::reaches`). Plans are
+    /// only installed where this is false for their own cell, and never change after, so the
+    /// chain of plans it follows has no cycle.
+    pub fn plan_reaches(&self, target: &SchedCell) -> bool {
+        self.plan
+            .get()
+            .is_some_and(|plan| plan.step.reaches(target))
+    }
+
     /// Replace the kernel (construction in `__init__`). With `lock_free`, the first kernel
-    /// installed that offers a lock-free step steps with it; installing another kernel after
-    /// that retires it, for good.
+    /// installed that offers a lock-free step steps with it, unless stepping it would come back
+    /// to this cell (a scheduler nested in itself); installing another kernel after that
+    /// retires it, for good.
     pub fn replace(&self, kernel: Box<dyn Kernel>, lock_free: bool) -> CoreResult<()> {
         let mut guard = self.lock()?;
         if self.plan.get().is_some() {
             self.plan_retired.store(true, Ordering::Relaxed);
-        } else if let Some(step) = kernel.lock_free_step().filter(|_| lock_free) {
+        } else if let Some(step) = kernel
+            .lock_free_step()
+            .filter(|step| lock_free && !step.reaches(self))
+        {
             let base_lr = kernel.common().base_lr;
             // The lock is held, so no other thread can have set it meanwhile.
             let _ = self.plan.set(Plan { step, base_lr });
@@ -307,5 +320,28 @@ mod tests {
         assert_eq!((state(&outer), state(&nested)), before);
         // Within the warm-up the nest is not involved.
         assert!(outer.step_lock_free(Some(2)).is_some());
+    }
+
+    fn warmup_of(nested: &Arc<SchedCell>) -> Box<dyn Kernel> {
+        let nested = Nested::Shared(Arc::clone(nested));
+        let warmup = LinearWarmup::new(nested, 2, Num::Float(0.0), Num::Float(0.1), -1, false);
+        Box::new(warmup.unwrap())
+    }
+
+    #[test]
+    fn a_schedule_nested_in_itself_gets_no_lock_free_step() {
+        let placeholder = || Box::new(crate::schedules::Base::placeholder());
+        let itself = Arc::new(SchedCell::new(placeholder()));
+        itself.replace(warmup_of(&itself), true).unwrap();
+        assert!(!itself.plan_live.load(Ordering::Relaxed));
+        assert!(itself.step_lock_free(Some(5)).is_none());
+
+        let first = Arc::new(SchedCell::new(placeholder()));
+        let second = Arc::new(SchedCell::new(placeholder()));
+        second.replace(warmup_of(&first), true).unwrap();
+        first.replace(warmup_of(&second), true).unwrap();
+        assert!(second.plan_reaches(&first) && !first.plan_reaches(&first));
+        assert!(first.step_lock_free(Some(5)).is_none());
+        assert!(second.step_lock_free(Some(5)).is_none()); // its nest needs the lock
     }
 }

@@ -8,6 +8,11 @@
 //!
 //! It is the per-step hot path: no lock round-trip, no state copied for a rollback (nothing is
 //! written until the value is known), no dynamic dispatch beyond one call per nesting level.
+//!
+//! A plan copies the parameters, so it is only right while they do not change: `base_lr` and
+//! `verbose` are checked by the cell at every locked operation, and every other parameter can
+//! only change by installing another kernel, which retires the plan. A setter added for any
+//! other parameter must retire the plan too (`SchedCell::replace` shows how).
 
 use std::sync::Arc;
 
@@ -21,6 +26,11 @@ pub trait LockFreeStep: Send + Sync {
     /// take the locked path instead (it would raise, or a nested scheduler needs its lock),
     /// in which case nothing was changed.
     fn step_to(&self, epoch: i64) -> Option<Num>;
+    /// Whether stepping goes through `cell`, directly or through the plans of nested cells (a
+    /// scheduler nested in itself, which must take the locked path to be refused).
+    fn reaches(&self, _cell: &SchedCell) -> bool {
+        false
+    }
 }
 
 /// The lock-free step of a kernel whose value is `lr_at(epoch)` for an explicit epoch and for
@@ -50,6 +60,16 @@ impl NestedStep {
         match self {
             Self::Constant(v) => Some(*v),
             Self::Cell(cell) => cell.step_lock_free(Some(epoch)),
+        }
+    }
+
+    /// See `LockFreeStep::reaches`.
+    pub fn reaches(&self, target: &SchedCell) -> bool {
+        match self {
+            Self::Constant(_) => false,
+            Self::Cell(cell) => {
+                std::ptr::eq(Arc::as_ptr(cell), target) || cell.plan_reaches(target)
+            }
         }
     }
 }

@@ -5,7 +5,10 @@ change that must send it back to the locked path (verbose, a new ``base_lr``, re
 
 from __future__ import annotations
 
+import copy
+import gc
 import inspect
+import weakref
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -204,3 +207,84 @@ def test_seed_schedule_long_run_by_every_path(plr) -> None:
                 sched.step()
             values.append(sched())
     assert np.array_equal(np.array(fw_values).view(np.int64), np.array(pd_values).view(np.int64))
+
+
+def _nested_in_itself(m: ModuleType, shape: str) -> Any:
+    if shape.startswith("self"):
+        w = m.LinearWarmup.__new__(m.LinearWarmup)
+        w.__init__(w, 2, 0.0, 0.1)
+    else:
+        w = m.LinearWarmup.__new__(m.LinearWarmup)
+        other = m.LinearWarmup(w, 2, 0.0, 0.1)  # nests w before w is initialized
+        w.__init__(other, 2, 0.0, 0.1)
+    return copy.deepcopy(w) if shape.endswith("copied") else w
+
+
+@pytest.mark.fastwarmup_only
+@pytest.mark.parametrize("shape", ["self", "self, copied", "mutual", "mutual, copied"])
+def test_a_scheduler_nested_in_itself_is_refused_past_the_warmup(shape: str) -> None:
+    """paddle recurses (RecursionError for a large epoch); fastwarmup refuses the step."""
+    w = _nested_in_itself(fw, shape)
+    w.step(1)  # within the warm-up the nest is not stepped
+    before = (w.last_epoch, w.last_lr)
+    for epoch in (5, 10**6, 4, 5):  # each comes back to `w` past both warm-ups
+        with pytest.raises(RuntimeError, match="already being stepped"):
+            w.step(epoch)
+        assert (w.last_epoch, w.last_lr) == before
+
+
+class _Foreign:
+    """A scheduler by paddle's protocol, pointing back at the schedule that nests it."""
+
+    def __init__(self) -> None:
+        self.epoch: int | None = 0
+        self.owner: Any = None
+
+    def step(self, epoch: int | None = None) -> None:
+        self.epoch = epoch
+
+    def __call__(self) -> float:
+        return 0.5
+
+    def state_dict(self) -> dict:
+        return {"epoch": self.epoch}
+
+    def set_state_dict(self, state: dict) -> None:
+        self.epoch = state["epoch"]
+
+
+@pytest.mark.fastwarmup_only
+@pytest.mark.parametrize("init_again", [False, True])
+def test_a_cycle_through_the_nest_is_collected(init_again: bool) -> None:
+    def make() -> tuple[weakref.ref, weakref.ref]:
+        foreign = _Foreign()
+        inner = fw.LinearWarmup(foreign, 2, 0.0, 0.5)
+        outer = fw.LinearWarmup(inner, 2, 0.0, 0.5)
+        foreign.owner = outer
+        if init_again:  # retires the lock-free step built for `inner`
+            outer.__init__(0.3, 2, 0.0, 0.5)
+        for _ in range(6):
+            outer.step()
+        return weakref.ref(outer), weakref.ref(foreign)
+
+    refs = make()
+    gc.collect()
+    assert [ref() for ref in refs] == [None, None]
+
+
+def test_python_closed_form_override_is_used_for_explicit_epochs(plr) -> None:
+    def run(m: ModuleType) -> list[Any]:
+        class Shifted(m.PolynomialDecay):
+            def _get_closed_form_lr(self) -> float:
+                return 0.5 / (self.last_epoch + 1)
+
+        sched = Shifted(0.1, 20)
+        warmup = m.LinearWarmup(Shifted(0.2, 20), 3, 0.0, 0.2)
+        out = []
+        for i in range(30):
+            for s in (sched, warmup):
+                s.step(i // 2) if i % 3 else s.step()
+            out.append((sched(), sched.last_epoch, warmup(), warmup.learning_rate()))
+        return out
+
+    assert run(fw) == run(plr)

@@ -33,7 +33,8 @@ use crate::schedules::Base;
 )]
 pub struct PyLRScheduler {
     pub(crate) cell: Arc<SchedCell>,
-    /// Set at construction when the Python type overrides `get_lr`: stepping then calls it.
+    /// Set at construction when the Python type overrides `get_lr` or `_get_closed_form_lr`:
+    /// stepping then calls them, as paddle's `step` does.
     python_get_lr: AtomicBool,
 }
 
@@ -56,10 +57,17 @@ impl PyLRScheduler {
 /// overrides `get_lr`, and take paddle's construction step through `self.step()`.
 pub(crate) fn construct(slf: &Bound<'_, PyLRScheduler>, kernel: Box<dyn Kernel>) -> PyResult<()> {
     let py = slf.py();
-    let overridden = {
-        let base_get_lr = py.get_type::<PyLRScheduler>().getattr("get_lr")?;
-        !slf.get_type().getattr("get_lr")?.is(&base_get_lr)
-    };
+    // A Python subclass defines the value itself if it overrides `get_lr` or paddle's
+    // `_get_closed_form_lr` (used for explicit epochs): methods of the native classes are
+    // method descriptors, a Python override is not.
+    let native_method = py.get_type::<PyLRScheduler>().getattr("get_lr")?.get_type();
+    let ty = slf.get_type();
+    let mut overridden = false;
+    for name in ["get_lr", "_get_closed_form_lr"] {
+        if let Ok(method) = ty.getattr(name) {
+            overridden |= !method.is_instance(&native_method)?;
+        }
+    }
     install(slf, kernel, overridden)?;
     slf.call_method0("step")?;
     Ok(())
@@ -67,7 +75,7 @@ pub(crate) fn construct(slf: &Bound<'_, PyLRScheduler>, kernel: Box<dyn Kernel>)
 
 /// Install `kernel` as this object's schedule, without a construction step (`construct`
 /// takes one; `ReduceOnPlateau`, whose paddle constructor does not step, only installs).
-/// `python_get_lr`: stepping calls the Python type's `get_lr` override.
+/// `python_get_lr`: stepping calls the Python type's `get_lr` (and `_get_closed_form_lr`).
 pub(crate) fn install(
     slf: &Bound<'_, PyLRScheduler>,
     kernel: Box<dyn Kernel>,

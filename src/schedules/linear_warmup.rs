@@ -104,6 +104,9 @@ impl LockFreeStep for WarmupStep {
             self.nested.step_to(self.ramp.nested_epoch(epoch).ok()?)
         }
     }
+    fn reaches(&self, cell: &crate::cell::SchedCell) -> bool {
+        self.nested.reaches(cell)
+    }
 }
 
 impl Kernel for LinearWarmup {

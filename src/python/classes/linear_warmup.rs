@@ -34,9 +34,28 @@ pub struct PyLinearWarmup {
     /// Whether the kernel holds a second reference to it (a foreign scheduler), which the
     /// garbage collector must be told about.
     kernel_holds_nested: AtomicBool,
+    /// After `__init__` is run again: the nested object the first lock-free step was built for.
+    /// That step is retired but lives as long as this object (see `SchedCell::replace`) and
+    /// still holds the nest's schedule, so the garbage collector is shown the nest as long.
+    retired_nest: Mutex<Option<Py<PyAny>>>,
 }
 
 impl PyLinearWarmup {
+    /// `__init__` run again replaces `previous`: keep it if the lock-free step built for it
+    /// (retired by the new kernel) steps its schedule.
+    fn keep_if_retired(&self, sched: &Bound<'_, PyLRScheduler>, previous: Py<PyAny>) {
+        let py = sched.py();
+        let stepped_by_plan = previous
+            .bind(py)
+            .cast::<PyLRScheduler>()
+            .is_ok_and(|nest| sched.get().cell.plan_reaches(&nest.get().cell));
+        if stepped_by_plan {
+            if let Ok(mut slot) = self.retired_nest.lock() {
+                slot.get_or_insert(previous);
+            }
+        }
+    }
+
     fn nested_object(&self, py: Python<'_>) -> Option<Py<PyAny>> {
         self.learning_rate
             .lock()
@@ -96,6 +115,7 @@ impl PyLinearWarmup {
         PyClassInitializer::from(PyLRScheduler::placeholder()).add_subclass(Self {
             learning_rate: Mutex::new(None),
             kernel_holds_nested: AtomicBool::new(false),
+            retired_nest: Mutex::new(None),
         })
     }
 
@@ -130,12 +150,16 @@ impl PyLinearWarmup {
             last_epoch,
             verbose,
         )?;
-        if let Ok(mut slot) = slf.get().learning_rate.lock() {
-            *slot = Some(learning_rate.clone().unbind());
+        let this = slf.get();
+        let previous = this
+            .learning_rate
+            .lock()
+            .ok()
+            .and_then(|mut slot| slot.replace(learning_rate.clone().unbind()));
+        if let Some(previous) = previous {
+            this.keep_if_retired(slf.as_super(), previous);
         }
-        slf.get()
-            .kernel_holds_nested
-            .store(foreign, Ordering::Relaxed);
+        this.kernel_holds_nested.store(foreign, Ordering::Relaxed);
         construct(slf.as_super(), Box::new(kernel))
     }
 
@@ -149,12 +173,18 @@ impl PyLinearWarmup {
                 visit.call(slot.as_ref())?;
             }
         }
+        if let Ok(slot) = self.retired_nest.try_lock() {
+            visit.call(slot.as_ref())?;
+        }
         Ok(())
     }
 
     /// Break a reference cycle through the nested object (only called on unreachable objects).
     fn __clear__(slf: &Bound<'_, Self>) {
         if let Ok(mut slot) = slf.get().learning_rate.lock() {
+            slot.take();
+        }
+        if let Ok(mut slot) = slf.get().retired_nest.lock() {
             slot.take();
         }
         slf.get()
