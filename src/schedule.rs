@@ -7,6 +7,7 @@
 
 use std::any::Any;
 
+use crate::callback::Callback;
 use crate::error::{CoreError, CoreResult};
 use crate::lock_free::LockFreeStep;
 use crate::pyops::Num;
@@ -149,6 +150,11 @@ pub trait Kernel: Send + Sync + 'static {
     /// Whether the tree holds a foreign scheduler (a Python object only Python can copy).
     fn holds_foreign(&self) -> bool {
         false
+    }
+    /// The user's functions this kernel calls (the binding shows the objects behind them to
+    /// Python's garbage collector).
+    fn callbacks(&self) -> Vec<&dyn Callback> {
+        Vec::new()
     }
     /// Refuse a precompute horizon that stepping would refuse (OneCycleLR past `total_steps`),
     /// before anything is allocated. `n` values from the current one, that is `n - 1` more

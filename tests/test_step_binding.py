@@ -288,3 +288,33 @@ def test_python_closed_form_override_is_used_for_explicit_epochs(plr) -> None:
         return out
 
     assert run(fw) == run(plr)
+
+
+class _Trainer:
+    """Holds its scheduler and gives it a bound method: a reference cycle."""
+
+    def __init__(self, kind: str) -> None:
+        if kind == "LambdaDecay":
+            self.sched = fw.LambdaDecay(0.1, self.factor)
+        elif kind == "MultiplicativeDecay":
+            self.sched = fw.MultiplicativeDecay(0.1, self.factor)
+        else:
+            self.sched = fw.CyclicLR(0.1, 0.5, 4, scale_fn=self.factor)
+        self.warmup = fw.LinearWarmup(self.sched, 3, 0.0, 0.1)
+
+    def factor(self, epoch: int) -> float:
+        return 0.99 ** (epoch % 5)
+
+
+@pytest.mark.fastwarmup_only
+@pytest.mark.parametrize("kind", ["LambdaDecay", "MultiplicativeDecay", "CyclicLR"])
+def test_a_cycle_through_a_users_function_is_collected(kind: str) -> None:
+    def make() -> weakref.ref:
+        trainer = _Trainer(kind)
+        for _ in range(8):
+            trainer.warmup.step()
+        return weakref.ref(trainer)
+
+    ref = make()
+    gc.collect()
+    assert ref() is None

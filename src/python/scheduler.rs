@@ -2,17 +2,20 @@
 //! derives from. It owns the shared kernel cell and implements paddle's methods on it.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use numpy::IntoPyArray;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple, PyType};
+use pyo3::PyTraverseError;
 
 use crate::cell::SchedCell;
 use crate::precompute;
 use crate::pyops::Num;
 use crate::python::args::Args;
+use crate::python::callback::PyCallback;
 use crate::python::convert;
 use crate::schedule::{Kernel, Log, StateValue};
 use crate::schedules::Base;
@@ -36,6 +39,11 @@ pub struct PyLRScheduler {
     /// Set at construction when the Python type overrides `get_lr` or `_get_closed_form_lr`:
     /// stepping then calls them, as paddle's `step` does.
     python_get_lr: AtomicBool,
+    /// The user's function the kernel calls (`lr_lambda`, `scale_fn`), also held here for the
+    /// garbage collector. `__traverse__` reads only this field: CPython can traverse an object
+    /// before PyO3 has written its fields (a collection during the base type's allocation),
+    /// and only a field whose all-zero bytes are a valid empty value is safe to read then.
+    user_function: Mutex<Option<Py<PyAny>>>,
 }
 
 impl PyLRScheduler {
@@ -44,7 +52,21 @@ impl PyLRScheduler {
         Self {
             cell: Arc::new(SchedCell::new(Box::new(Base::placeholder()))),
             python_get_lr: AtomicBool::new(false),
+            user_function: Mutex::new(None),
         }
+    }
+
+    /// Install `kernel` in the cell (see `SchedCell::replace`) and note its user's function.
+    pub(crate) fn set_kernel(&self, kernel: Box<dyn Kernel>, lock_free: bool) -> PyResult<()> {
+        let function = kernel.callbacks().into_iter().find_map(|f| {
+            let f = f.as_any().downcast_ref::<PyCallback>()?;
+            Some(Python::attach(|py| f.0.clone_ref(py)))
+        });
+        self.cell.replace(kernel, lock_free)?;
+        if let Ok(mut slot) = self.user_function.lock() {
+            *slot = function;
+        }
+        Ok(())
     }
 
     /// Whether this object's schedule runs entirely in Rust.
@@ -82,7 +104,7 @@ pub(crate) fn install(
     python_get_lr: bool,
 ) -> PyResult<()> {
     let this = slf.get();
-    this.cell.replace(kernel, !python_get_lr)?;
+    this.set_kernel(kernel, !python_get_lr)?;
     this.python_get_lr.store(python_get_lr, Ordering::Relaxed);
     Ok(())
 }
@@ -384,6 +406,24 @@ impl PyLRScheduler {
         )
     }
 
+    /// The user's function the schedule calls (`lr_lambda`, `scale_fn`) is a reference the
+    /// garbage collector must see (a bound method of an object that holds the scheduler makes
+    /// a cycle): held twice, by the kernel and by `user_function`.
+    #[allow(clippy::needless_pass_by_value)] // PyO3 fixes this signature.
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        if let Ok(slot) = self.user_function.try_lock() {
+            visit.call(slot.as_ref())?;
+            visit.call(slot.as_ref())?;
+        }
+        Ok(())
+    }
+
+    /// Break a reference cycle through the user's function (only called on unreachable
+    /// objects): the schedule is dropped.
+    fn __clear__(&self) {
+        let _ = self.set_kernel(Box::new(Base::placeholder()), false);
+    }
+
     /// The current learning rate, `last_lr`.
     fn __call__(&self, py: Python<'_>) -> Py<PyAny> {
         convert::to_py(py, self.cell.last_lr())
@@ -581,7 +621,7 @@ fn copy_of(slf: &Bound<'_, PyLRScheduler>, memo: Option<&Bound<'_, PyAny>>) -> P
         Some(kernel) => kernel,
         None => this.cell.snapshot()?,
     };
-    new_sched.get().cell.replace(kernel, this.is_native())?;
+    new_sched.get().set_kernel(kernel, this.is_native())?;
     new_sched
         .get()
         .python_get_lr

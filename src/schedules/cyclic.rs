@@ -187,6 +187,12 @@ impl Kernel for CyclicLR {
     fn class_name(&self) -> &'static str {
         "CyclicLR"
     }
+    fn callbacks(&self) -> Vec<&dyn Callback> {
+        match &self.scale_fn {
+            ScaleFn::User(f) => vec![f.as_ref()],
+            _ => Vec::new(),
+        }
+    }
     fn get_lr(&mut self, _log: &mut Log) -> CoreResult<Num> {
         self.value_at(self.common.last_epoch)
     }

@@ -36,6 +36,9 @@ impl Kernel for LambdaDecay {
     fn class_name(&self) -> &'static str {
         "LambdaDecay"
     }
+    fn callbacks(&self) -> Vec<&dyn Callback> {
+        vec![self.lr_lambda.as_ref()]
+    }
     fn get_lr(&mut self, _log: &mut Log) -> CoreResult<Num> {
         let factor = self.lr_lambda.call(Num::Int(self.common.last_epoch))?;
         Num::Float(self.common.base_lr).mul(factor)

@@ -83,6 +83,9 @@ impl Kernel for MultiplicativeDecay {
     fn class_name(&self) -> &'static str {
         "MultiplicativeDecay"
     }
+    fn callbacks(&self) -> Vec<&dyn Callback> {
+        vec![self.lr_lambda.as_ref()]
+    }
     fn get_lr(&mut self, _log: &mut Log) -> CoreResult<Num> {
         self.product = self.product_to(self.common.last_epoch)?;
         Ok(self.product.value)

@@ -193,8 +193,7 @@ impl PyLinearWarmup {
         let _ = slf
             .as_super()
             .get()
-            .cell
-            .replace(Box::new(crate::schedules::Base::placeholder()), false);
+            .set_kernel(Box::new(crate::schedules::Base::placeholder()), false);
     }
 
     /// The wrapped learning rate: the number or the nested scheduler object itself.
