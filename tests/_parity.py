@@ -148,15 +148,27 @@ def make_ops(cfg: Config, rng: random.Random, count: int, start: int | None = No
     # paddle's LinearWarmup.set_dict is LRScheduler.set_state_dict (the alias is bound in the
     # base class): it does not load the nested state, so it is not a way to continue a run
     methods = ("set_state_dict",) if cfg.cls == "LinearWarmup" else ("set_state_dict", "set_dict")
+    # LRScheduler.step(sched), paddle's base step whatever the class. Not on a top-level
+    # CosineAnnealingWarmRestarts: the base step leaves its cycle position behind last_epoch,
+    # which paddle's state dict (without T_cur) cannot carry across, by design.
+    base_steps = not metrics and cfg.cls != "CosineAnnealingWarmRestarts"
     ops: list[Op] = []
     for _ in range(count):
         r = rng.random()
         if r < 0.70 and (limit is None or epoch < limit):
-            ops.append(("step", None, metrics()) if metrics else STEP)
+            if metrics:
+                ops.append(("step", None, metrics()))
+            elif base_steps and rng.random() < 0.03:
+                ops.append(("base", None))
+            else:
+                ops.append(STEP)
             epoch += 1
         elif r < 0.90:
             epoch = _pick_epoch(rng, epoch, marks, limit)
-            ops.append(("jump", epoch, metrics() if metrics else None, rng.random() < 0.5))
+            if base_steps and rng.random() < 0.03:
+                ops.append(("base", epoch))
+            else:
+                ops.append(("jump", epoch, metrics() if metrics else None, rng.random() < 0.5))
         elif r < 0.95:
             ops.append(("cross", rng.choice(("pd2fw", "fw2pd")), rng.choice(methods)))
         elif r < 0.97:
@@ -179,8 +191,16 @@ def at_depth(sched: Any, depth: int) -> Any:
     return sched
 
 
+def base_class(sched: Any) -> type:
+    """The ``LRScheduler`` of ``sched``'s library."""
+    return next(c for c in type(sched).__mro__ if c.__name__ == "LRScheduler")
+
+
 def apply_op(sched: Any, op: Op) -> None:
-    if op[0] == "step":
+    if op[0] == "base":
+        args = () if op[1] is None else (op[1],)
+        base_class(sched).step(sched, *args)
+    elif op[0] == "step":
         if len(op) > 1:
             sched.step(op[2])
         else:
@@ -311,7 +331,7 @@ class Pair:
         """Apply ``op`` to both sides and compare; ``False`` once paddle raised (run over)."""
         self.history.append(op)
         where = f"op #{len(self.history) - 1} {op}"
-        if op[0] in ("step", "jump"):
+        if op[0] in ("step", "jump", "base"):
             _, pd_exc, pd_out = _outcome(lambda: apply_op(self.pd, op))
             _, fw_exc, fw_out = _outcome(lambda: apply_op(self.f, op))
             if pd_exc is not None or fw_exc is not None:

@@ -101,6 +101,58 @@ def test_a_descriptor_refuses_another_class() -> None:
     assert warmup.last_epoch == 1
 
 
+def _base_steps_then_own(m: ModuleType, sched: Any) -> list[Any]:
+    """``LRScheduler.step`` taken on ``sched`` (paddle's base step, not its class's), then the
+    class's own ``step``: what each call returned or raised, and the state after it."""
+    calls = [lambda: m.LRScheduler.step(sched)] * 5 + [
+        lambda: m.LRScheduler.step(sched, 7),
+        lambda: m.LRScheduler.step(sched, epoch=2),
+        lambda: m.LRScheduler.step(sched),
+        lambda: sched.step(),
+        lambda: sched.step(4),
+        lambda: sched.step(),
+    ]
+    out = []
+    for call in calls:
+        try:
+            call()
+            out.append((sched.last_epoch, sched(), sched.state_dict()))
+        except NotImplementedError:
+            out.append("NotImplementedError")
+    return out
+
+
+@pytest.mark.parametrize("cls", ["CosineAnnealingWarmRestarts", "CosineAnnealingDecay"])
+def test_the_base_class_step_is_paddles_base_step_for_any_class(cls: str, plr) -> None:
+    def made(m: ModuleType) -> Any:
+        if cls == "CosineAnnealingWarmRestarts":
+            return m.CosineAnnealingWarmRestarts(0.1, T_0=3, T_mult=2, eta_min=0.01)
+        return m.CosineAnnealingDecay(0.1, T_max=5, eta_min=0.01)
+
+    ours, theirs = _base_steps_then_own(fw, made(fw)), _base_steps_then_own(plr, made(plr))
+    # paddle's state dict omits the warm restarts' T_cur and T_i (see the README)
+    assert [_paddle_keys(x) for x in ours] == theirs
+
+
+def test_the_base_class_step_on_reduce_on_plateau_has_no_get_lr(plr) -> None:
+    for m in (fw, plr):
+        sched = m.ReduceOnPlateau(0.1)
+        before = canon(sched)
+        with pytest.raises(NotImplementedError):
+            m.LRScheduler.step(sched)
+        with pytest.raises(NotImplementedError):
+            m.LRScheduler.step(sched, 5)
+        if m is fw:  # paddle has advanced last_epoch before raising
+            assert canon(sched) == before
+
+
+def _paddle_keys(outcome: Any) -> Any:
+    if isinstance(outcome, str):
+        return outcome
+    epoch, value, state = outcome
+    return epoch, value, {k: v for k, v in state.items() if k not in ("T_cur", "T_i")}
+
+
 def _counting_subclass(m: ModuleType) -> type:
     class Counting(m.PolynomialDecay):
         def __init__(self, *args: Any, **kwargs: Any) -> None:

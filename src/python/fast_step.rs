@@ -7,6 +7,8 @@
 //! `METH_FASTCALL | METH_KEYWORDS` descriptor for one C function, which steps the scheduler
 //! lock-free when it can (`SchedCell::step_lock_free`) and otherwise parses the arguments and
 //! takes the full step (`scheduler::step_epoch`) with PyO3 as any method does.
+//! `LRScheduler`'s own descriptor takes paddle's base step whatever the instance's class, as
+//! `paddle.optimizer.lr.LRScheduler.step(s)` does (see `StepRule`).
 //!
 //! This is the crate's only unsafe code: the C entry point, and the descriptor's creation.
 #![allow(unsafe_code)]
@@ -22,7 +24,7 @@ use pyo3::types::{PyInt, PyTuple, PyType};
 use pyo3::Borrowed;
 
 use crate::python::convert;
-use crate::python::scheduler::{step_epoch, PyLRScheduler};
+use crate::python::scheduler::{step_epoch, PyLRScheduler, StepRule};
 
 /// `__doc__` of `step`, with its signature in CPython's `__text_signature__` form.
 const STEP_DOC: &std::ffi::CStr = c"step($self, epoch=None)
@@ -37,24 +39,34 @@ struct MethodDef(ffi::PyMethodDef);
 unsafe impl Send for MethodDef {}
 unsafe impl Sync for MethodDef {}
 
-static STEP_DEF: OnceLock<MethodDef> = OnceLock::new();
+static CLASS_STEP_DEF: OnceLock<MethodDef> = OnceLock::new();
+static BASE_STEP_DEF: OnceLock<MethodDef> = OnceLock::new();
 
-/// Give `ty` its own `step` descriptor (see the module docs), unless the class defines a `step`
-/// of its own (`ReduceOnPlateau.step(metrics, epoch)`).
-pub(crate) fn install(ty: &Bound<'_, PyType>) -> PyResult<()> {
-    if ty.getattr("__dict__")?.contains("step")? {
-        return Ok(());
-    }
-    let def = STEP_DEF.get_or_init(|| {
+/// The method definition for `rule`'s C function.
+fn method_def(rule: StepRule) -> &'static MethodDef {
+    let (cell, function): (_, ffi::PyCFunctionFastWithKeywords) = match rule {
+        StepRule::Class => (&CLASS_STEP_DEF, class_step),
+        StepRule::Base => (&BASE_STEP_DEF, base_step),
+    };
+    cell.get_or_init(|| {
         MethodDef(ffi::PyMethodDef {
             ml_name: c"step".as_ptr(),
             ml_meth: ffi::PyMethodDefPointer {
-                PyCFunctionFastWithKeywords: step,
+                PyCFunctionFastWithKeywords: function,
             },
             ml_flags: ffi::METH_FASTCALL | ffi::METH_KEYWORDS,
             ml_doc: STEP_DOC.as_ptr(),
         })
-    });
+    })
+}
+
+/// Give `ty` its own `step` descriptor (see the module docs) following `rule`, unless the
+/// class defines a `step` of its own (`ReduceOnPlateau.step(metrics, epoch)`).
+pub(crate) fn install(ty: &Bound<'_, PyType>, rule: StepRule) -> PyResult<()> {
+    if ty.getattr("__dict__")?.contains("step")? {
+        return Ok(());
+    }
+    let def = method_def(rule);
     let py = ty.py();
     // SAFETY: `ty` is a live type object and `def` lives for the rest of the process; CPython
     // takes `def` as mutable but never writes it. A NULL result has set a Python exception.
@@ -65,13 +77,43 @@ pub(crate) fn install(ty: &Bound<'_, PyType>) -> PyResult<()> {
     ty.setattr("step", descriptor)
 }
 
-/// The C function behind every `step` descriptor.
+/// The C function behind each class's `step` descriptor.
 ///
 /// # Safety
 /// CPython calls it attached to the interpreter, with `slf` an instance of the descriptor's
 /// type (the descriptor checks it), `args` holding `nargs` positional arguments followed by
 /// one value per name in the `kwnames` tuple (or `kwnames` NULL).
-unsafe extern "C" fn step(
+unsafe extern "C" fn class_step(
+    slf: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: as this function's contract states.
+    unsafe { step(StepRule::Class, slf, args, nargs, kwnames) }
+}
+
+/// The C function behind `LRScheduler`'s `step` descriptor.
+///
+/// # Safety
+/// As `class_step`'s.
+unsafe extern "C" fn base_step(
+    slf: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: as this function's contract states.
+    unsafe { step(StepRule::Base, slf, args, nargs, kwnames) }
+}
+
+/// `step` following `rule`: lock-free if it can, else in full. A lock-free step is the same
+/// under either rule (only schedules whose step is the base step have a lock-free plan).
+///
+/// # Safety
+/// As `class_step`'s.
+unsafe fn step(
+    rule: StepRule,
     slf: *mut ffi::PyObject,
     args: *const *mut ffi::PyObject,
     nargs: ffi::Py_ssize_t,
@@ -81,12 +123,15 @@ unsafe extern "C" fn step(
     let stepped = catch_unwind(AssertUnwindSafe(|| unsafe {
         step_lock_free(slf, args, nargs, kwnames)
     }));
-    if matches!(stepped, Ok(Some(()))) {
+    match stepped {
         // SAFETY: attached; `Py_None` is immortal in spirit, its reference is counted.
-        return unsafe { none() };
+        Ok(Some(())) => unsafe { none() },
+        // SAFETY: as this function's contract states.
+        Ok(None) => unsafe { step_in_full(rule, slf, args, nargs, kwnames) },
+        // A panic may have come after a nested scheduler stepped: stepping again in full
+        // could step it twice, so the call fails instead.
+        Err(_) => raise_panic(),
     }
-    // SAFETY: as this function's contract states.
-    unsafe { step_in_full(slf, args, nargs, kwnames) }
 }
 
 /// The hot path: `step()` or `step(<int>)` on a scheduler that steps lock-free. Nothing is
@@ -144,6 +189,7 @@ fn plain_int(arg: Borrowed<'_, '_, PyAny>) -> Option<i64> {
 /// # Safety
 /// As `step`'s.
 unsafe fn step_in_full(
+    rule: StepRule,
     slf: *mut ffi::PyObject,
     args: *const *mut ffi::PyObject,
     nargs: ffi::Py_ssize_t,
@@ -152,7 +198,7 @@ unsafe fn step_in_full(
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         Python::attach(|py| {
             // SAFETY: as `step`'s contract states.
-            let result = unsafe { parse_and_step(py, slf, args, nargs, kwnames) };
+            let result = unsafe { parse_and_step(py, rule, slf, args, nargs, kwnames) };
             match result {
                 // SAFETY: attached.
                 Ok(()) => unsafe { none() },
@@ -163,18 +209,22 @@ unsafe fn step_in_full(
             }
         })
     }));
-    outcome.unwrap_or_else(|_| {
-        Python::attach(|py| {
-            PanicException::new_err("fastwarmup: internal error in step()").restore(py);
-        });
-        ptr::null_mut()
-    })
+    outcome.unwrap_or_else(|_| raise_panic())
+}
+
+/// Set a `PanicException` for a panic caught in `step` and return the NULL that reports it.
+fn raise_panic() -> *mut ffi::PyObject {
+    Python::attach(|py| {
+        PanicException::new_err("fastwarmup: internal error in step()").restore(py);
+    });
+    ptr::null_mut()
 }
 
 /// # Safety
 /// As `step`'s.
 unsafe fn parse_and_step(
     py: Python<'_>,
+    rule: StepRule,
     slf: *mut ffi::PyObject,
     args: *const *mut ffi::PyObject,
     nargs: ffi::Py_ssize_t,
@@ -213,7 +263,7 @@ unsafe fn parse_and_step(
         None => Vec::new(),
     };
     let epoch = convert::single_optional_arg("step", "epoch", &positional, &keywords)?;
-    step_epoch(&sched, convert::epoch(epoch.as_deref())?)
+    step_epoch(&sched, convert::epoch(epoch.as_deref())?, rule)
 }
 
 /// A new reference to `None`.

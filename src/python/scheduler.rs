@@ -17,7 +17,7 @@ use crate::pyops::Num;
 use crate::python::args::Args;
 use crate::python::callback::PyCallback;
 use crate::python::convert;
-use crate::schedule::{Kernel, Log, StateValue};
+use crate::schedule::{base_step, Kernel, Log, StateValue};
 use crate::schedules::Base;
 
 /// Base class of all learning-rate schedulers, as `paddle.optimizer.lr.LRScheduler`.
@@ -140,10 +140,24 @@ pub(crate) fn print_lines(
     Ok(())
 }
 
+/// Which `step` a `step` descriptor takes (see `fast_step`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StepRule {
+    /// The instance's class's step (`CosineAnnealingWarmRestarts` and `ReduceOnPlateau` have
+    /// their own).
+    Class,
+    /// paddle's `LRScheduler.step`, as `LRScheduler.step(s)` takes it for any `s`.
+    Base,
+}
+
 /// `step(epoch)` after its argument is parsed (see `fast_step`, which binds it): lock-free where
 /// the schedule allows, through a Python `get_lr` override where the type has one, else the
-/// kernel's step under its lock, printing the verbose lines.
-pub(crate) fn step_epoch(slf: &Bound<'_, PyLRScheduler>, epoch: Option<i64>) -> PyResult<()> {
+/// step `rule` names under the kernel's lock, printing the verbose lines.
+pub(crate) fn step_epoch(
+    slf: &Bound<'_, PyLRScheduler>,
+    epoch: Option<i64>,
+    rule: StepRule,
+) -> PyResult<()> {
     let this = slf.get();
     if !this.is_native() {
         return python_step(slf, epoch);
@@ -153,7 +167,10 @@ pub(crate) fn step_epoch(slf: &Bound<'_, PyLRScheduler>, epoch: Option<i64>) -> 
     }
     let mut log = Log::new();
     let own_verbose = this.cell.update(|k| {
-        k.step(epoch, &mut log)?;
+        match rule {
+            StepRule::Class => k.step(epoch, &mut log)?,
+            StepRule::Base => base_step(k, epoch, &mut log)?,
+        }
         Ok(k.common().verbose)
     })?;
     if log.lines().is_empty() {

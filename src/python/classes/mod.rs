@@ -28,7 +28,7 @@ use pyo3::prelude::*;
 use crate::pyops::Num;
 use crate::python::convert;
 use crate::python::fast_step;
-use crate::python::scheduler::PyLRScheduler;
+use crate::python::scheduler::{PyLRScheduler, StepRule};
 
 pub(crate) use linear_warmup::copy_kernel;
 
@@ -95,11 +95,11 @@ pub(crate) fn is_builtin_scheduler(obj: &Bound<'_, PyAny>) -> bool {
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add_class::<PyLRScheduler>()?;
-    fast_step::install(&py.get_type::<PyLRScheduler>())?;
+    fast_step::install(&py.get_type::<PyLRScheduler>(), StepRule::Base)?;
     macro_rules! add_all {
         ($($class:ty),*) => { $(
             m.add_class::<$class>()?;
-            fast_step::install(&py.get_type::<$class>())?;
+            fast_step::install(&py.get_type::<$class>(), StepRule::Class)?;
         )* };
     }
     native_classes!(add_all);
