@@ -128,7 +128,12 @@ def user_classes(module: ModuleType) -> dict[str, type]:
                 return self.top
             return self.base_lr / (self.last_epoch - self.width + 1)
 
-    return {"Geometric": Geometric, "Stairs": Stairs}
+    classes = {"Geometric": Geometric, "Stairs": Stairs}
+    # Module-level names, so that pickle finds each library's classes by reference.
+    for name, cls in classes.items():
+        cls.__qualname__ = f"{name}_{module.__name__.replace('.', '_')}"
+        globals()[cls.__qualname__] = cls
+    return classes
 
 
 # --- configurations -------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import io
+import pickle
 import random
 import sys
 import warnings
@@ -171,8 +172,10 @@ def make_ops(cfg: Config, rng: random.Random, count: int, start: int | None = No
                 ops.append(("jump", epoch, metrics() if metrics else None, rng.random() < 0.5))
         elif r < 0.95:
             ops.append(("cross", rng.choice(("pd2fw", "fw2pd")), rng.choice(methods)))
-        elif r < 0.97:
+        elif r < 0.965:
             ops.append(("reload", rng.choice(methods)))
+        elif r < 0.975:
+            ops.append(("pickle", rng.randint(0, pickle.HIGHEST_PROTOCOL)))
         elif r < 0.985:
             ops.append(("keys",))
         else:
@@ -350,6 +353,8 @@ class Pair:
                 self.pd, self.f = self.fresh(self.paddle), self.fresh(self.fw)
                 self.load(self.pd, op[1], pd_state)
                 self.load(self.f, op[1], fw_state)
+        elif op[0] == "pickle":
+            self._pickle(where, op[1])
         elif op[0] == "set":
             _, depth, attr, value = op
             self.settings[depth, attr] = value
@@ -385,6 +390,24 @@ class Pair:
         else:
             self.pd = self.fresh(self.paddle)
             self.load(self.pd, method, state)
+
+    def _pickle(self, where: str, protocol: int) -> None:
+        """Both sides through ``pickle`` and on from the copies: the same values and state,
+        nothing printed; where paddle's cannot be pickled, fastwarmup's cannot either."""
+
+        def round_trip(sched: Any) -> Any:
+            return pickle.loads(pickle.dumps(sched, protocol))
+
+        pd, pd_exc, pd_out = _outcome(lambda: round_trip(self.pd))
+        f, fw_exc, fw_out = _outcome(lambda: round_trip(self.f))
+        if pd_exc is not None or fw_exc is not None:
+            if pd_exc is None or fw_exc is None or type(pd_exc) is not type(fw_exc):
+                self.fail(where, f"pickling: paddle raised {pd_exc!r}, fastwarmup {fw_exc!r}")
+            return
+        self.expect(f"{where}: printed", pd_out, fw_out)
+        self.pd, self.f = pd, f
+        self.check(where)
+        self.check_attrs(where)
 
     def _sequential_from_default(self) -> bool:
         """Whether the scheduler has only been stepped one epoch at a time since a

@@ -33,8 +33,14 @@ __all__ = [
     "StepDecay",
     "_NoOp",
     "__version__",
+    "_restore",
 ]
 __version__: str
+
+def _restore(
+    cls: type[LRScheduler], construction: tuple[str, dict[str, Any]], state: tuple[Any, ...]
+) -> LRScheduler:
+    """Unpickle a scheduler (see ``LRScheduler.__reduce__``)."""
 
 class _SchedulerLike(Protocol):
     def step(self, epoch: int | None = ...) -> None: ...
@@ -102,6 +108,16 @@ class LRScheduler:
         """
     def __copy__(self) -> LRScheduler: ...
     def __deepcopy__(self, memo: dict[int, Any]) -> LRScheduler: ...
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as the ``__init__`` call that made the scheduler, its state and ``__dict__``.
+
+        Unpickling makes that call again without the construction step (nothing printed, no
+        ``get_lr`` run), then loads the state. Nested schedulers pickle as Python objects
+        (shared ones stay shared); a user's function pickles by reference, as in paddle.
+
+        Raises:
+            TypeError: the scheduler's ``__init__`` has not run.
+        """
     @property
     def last_epoch(self) -> int: ...
     @last_epoch.setter

@@ -6,7 +6,7 @@
 
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::pyops::Num;
 use crate::python::convert;
@@ -58,6 +58,26 @@ impl<'py> Args<'py> {
             names,
             values,
         })
+    }
+
+    /// The class (or function) these arguments were given to.
+    pub fn function(&self) -> &'static str {
+        self.function
+    }
+
+    /// The given arguments as keywords, to make the same call again (pickling records it).
+    /// A list is copied: the schedule took its values at the call, later changes to the
+    /// caller's list are not part of it.
+    pub fn as_keywords(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let out = PyDict::new(py);
+        for (name, value) in self.names.iter().zip(&self.values) {
+            let Some(value) = value else { continue };
+            match value.cast::<PyList>() {
+                Ok(list) => out.set_item(*name, PyList::new(py, list.iter())?)?,
+                Err(_) => out.set_item(*name, value)?,
+            }
+        }
+        Ok(out)
     }
 
     /// The argument, if given.

@@ -8,6 +8,7 @@ mod errors;
 pub(crate) mod fast_step;
 mod foreign;
 mod noop;
+mod pickle;
 mod scheduler;
 
 use pyo3::prelude::*;
@@ -18,6 +19,7 @@ use pyo3::prelude::*;
 fn fastwarmup_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     classes::register(m)?;
     m.add_class::<noop::NoOp>()?;
+    m.add_function(wrap_pyfunction!(pickle::restore, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

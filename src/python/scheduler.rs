@@ -17,6 +17,7 @@ use crate::pyops::Num;
 use crate::python::args::Args;
 use crate::python::callback::PyCallback;
 use crate::python::convert;
+use crate::python::pickle;
 use crate::schedule::{base_step, Kernel, Log, StateValue};
 use crate::schedules::Base;
 
@@ -44,6 +45,12 @@ pub struct PyLRScheduler {
     /// before PyO3 has written its fields (a collection during the base type's allocation),
     /// and only a field whose all-zero bytes are a valid empty value is safe to read then.
     user_function: Mutex<Option<Py<PyAny>>>,
+    /// The last `__init__` call, `(class name, {argument: value})`, which unpickling makes
+    /// again (see `pickle`). Read by `__traverse__` too (it holds any nested scheduler).
+    construction: Mutex<Option<Py<PyTuple>>>,
+    /// Set while unpickling re-runs `__init__`: install the schedule but take no construction
+    /// step (the state is loaded next).
+    pub(crate) restoring: AtomicBool,
 }
 
 impl PyLRScheduler {
@@ -53,6 +60,20 @@ impl PyLRScheduler {
             cell: Arc::new(SchedCell::new(Box::new(Base::placeholder()))),
             python_get_lr: AtomicBool::new(false),
             user_function: Mutex::new(None),
+            construction: Mutex::new(None),
+            restoring: AtomicBool::new(false),
+        }
+    }
+
+    /// The last `__init__` call (see `construction`).
+    pub(crate) fn construction(&self, py: Python<'_>) -> Option<Py<PyTuple>> {
+        let slot = self.construction.lock().ok()?;
+        slot.as_ref().map(|c| c.clone_ref(py))
+    }
+
+    fn set_construction(&self, call: Option<Py<PyTuple>>) {
+        if let Ok(mut slot) = self.construction.lock() {
+            *slot = call;
         }
     }
 
@@ -76,8 +97,13 @@ impl PyLRScheduler {
 }
 
 /// The shared tail of every `__init__`: install the kernel, note whether the Python type
-/// overrides `get_lr`, and take paddle's construction step through `self.step()`.
-pub(crate) fn construct(slf: &Bound<'_, PyLRScheduler>, kernel: Box<dyn Kernel>) -> PyResult<()> {
+/// overrides `get_lr`, and take paddle's construction step through `self.step()` (unless
+/// unpickling, which loads the state instead).
+pub(crate) fn construct(
+    slf: &Bound<'_, PyLRScheduler>,
+    args: &Args<'_>,
+    kernel: Box<dyn Kernel>,
+) -> PyResult<()> {
     let py = slf.py();
     // A Python subclass defines the value itself if it overrides `get_lr` or paddle's
     // `_get_closed_form_lr` (used for explicit epochs): methods of the native classes are
@@ -90,22 +116,35 @@ pub(crate) fn construct(slf: &Bound<'_, PyLRScheduler>, kernel: Box<dyn Kernel>)
             overridden |= !method.is_instance(&native_method)?;
         }
     }
-    install(slf, kernel, overridden)?;
-    slf.call_method0("step")?;
+    install(slf, args, kernel, overridden)?;
+    if !slf.get().restoring.load(Ordering::Relaxed) {
+        slf.call_method0("step")?;
+    }
     Ok(())
 }
 
 /// Install `kernel` as this object's schedule, without a construction step (`construct`
 /// takes one; `ReduceOnPlateau`, whose paddle constructor does not step, only installs).
 /// `python_get_lr`: stepping calls the Python type's `get_lr` (and `_get_closed_form_lr`).
+/// `args` are recorded for pickling.
 pub(crate) fn install(
     slf: &Bound<'_, PyLRScheduler>,
+    args: &Args<'_>,
     kernel: Box<dyn Kernel>,
     python_get_lr: bool,
 ) -> PyResult<()> {
+    let py = slf.py();
+    let call = PyTuple::new(
+        py,
+        [
+            args.function().into_pyobject(py)?.into_any(),
+            args.as_keywords(py)?.into_any(),
+        ],
+    )?;
     let this = slf.get();
     this.set_kernel(kernel, !python_get_lr)?;
     this.python_get_lr.store(python_get_lr, Ordering::Relaxed);
+    this.set_construction(Some(call.unbind()));
     Ok(())
 }
 
@@ -216,7 +255,7 @@ fn python_step(slf: &Bound<'_, PyLRScheduler>, epoch: Option<i64>) -> PyResult<(
     }
 }
 
-fn state_to_py(py: Python<'_>, value: &StateValue) -> Py<PyAny> {
+pub(crate) fn state_to_py(py: Python<'_>, value: &StateValue) -> Py<PyAny> {
     match value {
         StateValue::Int(i) => convert::to_py(py, Num::Int(*i)),
         StateValue::Num(n) | StateValue::OptNum(Some(n)) => convert::to_py(py, *n),
@@ -368,7 +407,7 @@ pub(crate) fn parse_state(
     Ok(pending)
 }
 
-fn parse_extra(value: &Bound<'_, PyAny>, name: &str) -> PyResult<StateValue> {
+pub(crate) fn parse_extra(value: &Bound<'_, PyAny>, name: &str) -> PyResult<StateValue> {
     if value.is_none() {
         return Ok(StateValue::OptNum(None));
     }
@@ -419,26 +458,38 @@ impl PyLRScheduler {
         let learning_rate = a.num_or("learning_rate", Num::Float(0.1))?;
         construct(
             slf,
+            &a,
             Box::new(Base::new(learning_rate, last_epoch, verbose)?),
         )
     }
 
     /// The user's function the schedule calls (`lr_lambda`, `scale_fn`) is a reference the
     /// garbage collector must see (a bound method of an object that holds the scheduler makes
-    /// a cycle): held twice, by the kernel and by `user_function`.
+    /// a cycle): held twice, by the kernel and by `user_function`. The recorded construction
+    /// holds the arguments (a nested scheduler among them).
     #[allow(clippy::needless_pass_by_value)] // PyO3 fixes this signature.
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
         if let Ok(slot) = self.user_function.try_lock() {
             visit.call(slot.as_ref())?;
             visit.call(slot.as_ref())?;
         }
+        if let Ok(slot) = self.construction.try_lock() {
+            visit.call(slot.as_ref())?;
+        }
         Ok(())
     }
 
-    /// Break a reference cycle through the user's function (only called on unreachable
-    /// objects): the schedule is dropped.
+    /// Break a reference cycle through the user's function or the recorded construction
+    /// (only called on unreachable objects): the schedule is dropped.
     fn __clear__(&self) {
         let _ = self.set_kernel(Box::new(Base::placeholder()), false);
+        self.set_construction(None);
+    }
+
+    /// Pickle as the `__init__` call that made this scheduler, its state and `__dict__`
+    /// (see `pickle`).
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        pickle::reduce(slf)
     }
 
     /// The current learning rate, `last_lr`.
@@ -643,6 +694,18 @@ fn copy_of(slf: &Bound<'_, PyLRScheduler>, memo: Option<&Bound<'_, PyAny>>) -> P
         .get()
         .python_get_lr
         .store(!this.is_native(), Ordering::Relaxed);
+    // The recorded call (for pickling) names the nested scheduler: a deep copy's names the
+    // nested copy (already in `memo`).
+    let construction = match (this.construction(py), memo) {
+        (Some(call), Some(memo)) => Some(
+            py.import("copy")?
+                .call_method1("deepcopy", (call, memo))?
+                .cast_into::<PyTuple>()?
+                .unbind(),
+        ),
+        (call, _) => call,
+    };
+    new_sched.get().set_construction(construction);
     let own_dict = slf.getattr("__dict__")?;
     let copied = match memo {
         Some(memo) => py

@@ -53,7 +53,7 @@ impl PyCosineAnnealingDecay {
             last_epoch,
             verbose,
         )?;
-        construct(slf.as_super(), Box::new(kernel))
+        construct(slf.as_super(), &a, Box::new(kernel))
     }
 
     /// paddle's closed form at `last_epoch` (what `step(epoch)` uses):

@@ -94,7 +94,7 @@ impl PyCyclicLR {
             last_epoch,
             verbose,
         })?;
-        construct(slf.as_super(), Box::new(kernel))
+        construct(slf.as_super(), &a, Box::new(kernel))
     }
 
     /// `step_size_up + step_size_down`, a float.

@@ -160,7 +160,7 @@ impl PyLinearWarmup {
             this.keep_if_retired(slf.as_super(), previous);
         }
         this.kernel_holds_nested.store(foreign, Ordering::Relaxed);
-        construct(slf.as_super(), Box::new(kernel))
+        construct(slf.as_super(), &a, Box::new(kernel))
     }
 
     /// The nested object is the one reference a `LinearWarmup` holds to other Python objects

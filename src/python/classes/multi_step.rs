@@ -61,7 +61,7 @@ impl PyMultiStepDecay {
             last_epoch,
             verbose,
         )?;
-        construct(slf.as_super(), Box::new(kernel))
+        construct(slf.as_super(), &a, Box::new(kernel))
     }
 
     #[getter]

@@ -53,7 +53,7 @@ impl PyNoamDecay {
             last_epoch,
             verbose,
         )?;
-        construct(slf.as_super(), Box::new(kernel))
+        construct(slf.as_super(), &a, Box::new(kernel))
     }
 
     #[getter]

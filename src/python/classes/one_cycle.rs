@@ -89,7 +89,7 @@ impl PyOneCycleLR {
             three_phase: a.flag("three_phase")?,
         };
         let kernel = OneCycleLR::new(&args, last_epoch, verbose)?;
-        construct(slf.as_super(), Box::new(kernel))
+        construct(slf.as_super(), &a, Box::new(kernel))
     }
 
     #[getter]

@@ -46,7 +46,7 @@ impl PyPiecewiseDecay {
             last_epoch,
             verbose,
         )?;
-        construct(slf.as_super(), Box::new(kernel))
+        construct(slf.as_super(), &a, Box::new(kernel))
     }
 
     #[getter]

@@ -215,7 +215,7 @@ impl PyReduceOnPlateau {
             verbose: a.flag("verbose")?,
         })?;
         // paddle's constructor does not step, and its step never calls get_lr.
-        install(slf.as_super(), Box::new(kernel), false)
+        install(slf.as_super(), &a, Box::new(kernel), false)
     }
 
     /// Count a step with `metrics` and reduce the learning rate after `patience` steps

@@ -58,7 +58,7 @@ impl PyPolynomialDecay {
             last_epoch,
             verbose,
         )?;
-        construct(slf.as_super(), Box::new(kernel))
+        construct(slf.as_super(), &a, Box::new(kernel))
     }
 
     #[getter]

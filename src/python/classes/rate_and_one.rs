@@ -48,7 +48,7 @@ macro_rules! rate_and_one_class {
                 let (last_epoch, verbose) = a.construction_state()?;
                 let param = ($convert)(&a)?;
                 let kernel = $kernel::new(a.num("learning_rate")?, param, last_epoch, verbose)?;
-                construct(slf.as_super(), Box::new(kernel))
+                construct(slf.as_super(), &a, Box::new(kernel))
             }
 
             #[getter]

@@ -60,7 +60,7 @@ impl PyCosineAnnealingWarmRestarts {
             last_epoch,
             verbose,
         )?;
-        construct(slf.as_super(), Box::new(kernel))
+        construct(slf.as_super(), &a, Box::new(kernel))
     }
 
     #[getter(T_0)]

@@ -1,0 +1,195 @@
+"""Pickling: a scheduler comes back from ``pickle`` with its schedule, state, attributes and
+nesting, and continues as paddle's pickled scheduler does. The random parity driver pickles
+too (its ``("pickle", protocol)`` op); these are the cases it does not reach."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import gc
+import io
+import pickle
+import weakref
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+
+from _libs import fw
+from _parity import canon
+
+
+def _round_trip(obj: Any, protocol: int = pickle.HIGHEST_PROTOCOL) -> Any:
+    return pickle.loads(pickle.dumps(obj, protocol))
+
+
+def _run(sched: Any, n: int) -> list[tuple[int, Any]]:
+    out = []
+    for _ in range(n):
+        sched.step()
+        out.append((sched.last_epoch, sched()))
+    return out
+
+
+def _subclasses(m: ModuleType) -> dict[str, type]:
+    """User subclasses over ``m`` (one set per library), named at module level for pickle."""
+
+    class Counting(m.PolynomialDecay):
+        """A subclass of a built-in class with its own ``__init__`` signature."""
+
+        def __init__(self, steps: int) -> None:
+            self.inits = getattr(self, "inits", 0) + 1
+            super().__init__(0.1, steps, end_lr=0.0, power=2.0)
+
+    class Halving(m.LRScheduler):
+        """A ``get_lr`` written in Python, counting its calls."""
+
+        def __init__(self, learning_rate: float, last_epoch: int = -1) -> None:
+            self.calls = 0
+            super().__init__(learning_rate, last_epoch)
+
+        def get_lr(self) -> float:
+            self.calls += 1
+            return self.base_lr / 2 ** (self.last_epoch // 3)
+
+    made = {"Counting": Counting, "Halving": Halving}
+    for name, cls in made.items():
+        cls.__qualname__ = f"{name}_{m.__name__.replace('.', '_')}"
+        globals()[cls.__qualname__] = cls
+    return made
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_the_seed_schedule_continues_after_every_protocol(protocol: int, plr) -> None:
+    def seed(m: ModuleType) -> Any:
+        sched = m.LinearWarmup(m.PolynomialDecay(0.1, 400, end_lr=0.0, power=0.9), 50, 0.0, 0.1)
+        _run(sched, 120)
+        return _round_trip(sched, protocol)
+
+    ours, theirs = seed(fw), seed(plr)
+    assert (ours.last_epoch, ours(), ours.learning_rate.last_epoch) == (
+        theirs.last_epoch,
+        theirs(),
+        theirs.learning_rate.last_epoch,
+    )
+    assert _run(ours, 400) == _run(theirs, 400)
+
+
+def test_unpickling_prints_nothing_and_keeps_verbose_and_base_lr(plr) -> None:
+    results = []
+    for m in (fw, plr):
+        with contextlib.redirect_stdout(io.StringIO()):
+            sched = m.ExponentialDecay(0.5, gamma=0.9, verbose=True)
+            _run(sched, 5)
+        sched.base_lr = 2.0
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            back = _round_trip(sched)
+        assert printed.getvalue() == ""
+        with contextlib.redirect_stdout(io.StringIO()) as lines:
+            values = _run(back, 5)
+        results.append((back.verbose, back.base_lr, values, lines.getvalue()))
+    assert results[0] == results[1]
+
+
+def test_a_nest_shared_by_two_warmups_stays_shared(plr) -> None:
+    def pair(m: ModuleType) -> tuple[Any, Any]:
+        inner = m.CosineAnnealingDecay(0.1, T_max=30)
+        return m.LinearWarmup(inner, 5, 0.0, 0.1), m.LinearWarmup(inner, 8, 0.0, 0.1)
+
+    ours, theirs = _round_trip(pair(fw)), _round_trip(pair(plr))
+    assert ours[0].learning_rate is ours[1].learning_rate
+    out = []
+    for a, b in (ours, theirs):
+        out.append([(a.step(), a(), b.step(), b(), b.learning_rate.last_epoch) for _ in range(40)])
+    assert out[0] == out[1]
+
+
+def test_user_subclasses_come_back_without_running_their_code(plr) -> None:
+    results = []
+    for m in (fw, plr):
+        classes = _subclasses(m)
+        counting, halving = classes["Counting"](50), classes["Halving"](0.8)
+        warmup = m.LinearWarmup(halving, 3, 0.0, 0.8)
+        _run(counting, 7)
+        _run(warmup, 10)
+        calls = halving.calls
+        counting_back, warmup_back = _round_trip((counting, warmup))
+        assert type(counting_back) is type(counting)
+        assert counting_back.inits == 1  # its __init__ did not run again
+        assert warmup_back.learning_rate.calls == calls  # nor its get_lr
+        results.append((_run(counting_back, 60), _run(warmup_back, 20)))
+    assert results[0] == results[1]
+
+
+def test_a_paddle_scheduler_nested_in_fastwarmup_comes_back(plr) -> None:
+    ours = fw.LinearWarmup(plr.StepDecay(0.1, step_size=4, gamma=0.5), 6, 0.0, 0.1)
+    theirs = plr.LinearWarmup(plr.StepDecay(0.1, step_size=4, gamma=0.5), 6, 0.0, 0.1)
+    _run(ours, 9)
+    _run(theirs, 9)
+    ours_back = _round_trip(ours)
+    assert isinstance(ours_back.learning_rate, plr.StepDecay)
+    assert _run(ours_back, 30) == _run(_round_trip(theirs), 30)
+
+
+def test_a_lambda_cannot_be_pickled_in_either_library(plr) -> None:
+    errors = []
+    for m in (fw, plr):
+        with pytest.raises(Exception) as caught:  # pickle's own error: its type is compared
+            pickle.dumps(m.LambdaDecay(0.1, lambda e: 0.9**e))
+        errors.append(type(caught.value))
+    assert errors[0] is errors[1]
+
+
+@pytest.mark.fastwarmup_only
+def test_a_scheduler_whose_init_has_not_run_is_refused() -> None:
+    bare = fw.PolynomialDecay.__new__(fw.PolynomialDecay)
+    with pytest.raises(TypeError, match="PolynomialDecay whose __init__ has not run"):
+        pickle.dumps(bare)
+
+
+@pytest.mark.fastwarmup_only
+def test_what_is_pickled_is_the_scheduler_as_it_is_now() -> None:
+    boundaries, values = [3, 6], [0.1, 0.05, 0.01]
+    piecewise = fw.PiecewiseDecay(boundaries, values)
+    boundaries.append(9)  # the schedule took its values at construction
+    values[0] = 1.0
+    assert np.array_equal(_round_trip(piecewise).precompute(12), piecewise.precompute(12))
+
+    warmup = fw.LinearWarmup(fw.NoamDecay(64, 100), 10, 0.0, 0.1)
+    _run(warmup, 20)
+    warmup.__init__(fw.ExponentialDecay(0.2, 0.9), 4, 0.0, 0.2)  # made again: the new call
+    _run(warmup, 6)
+    back = _round_trip(warmup)
+    assert isinstance(back.learning_rate, fw.ExponentialDecay)
+    assert canon(back) == canon(warmup)
+    assert np.array_equal(back.precompute(50), warmup.precompute(50))
+
+
+@pytest.mark.fastwarmup_only
+@pytest.mark.parametrize("how", ["copy", "deepcopy"])
+def test_a_copy_pickles_as_the_copy(how: str) -> None:
+    warmup = fw.LinearWarmup(fw.PolynomialDecay(0.1, 100, power=0.5), 10, 0.0, 0.1)
+    _run(warmup, 15)
+    copied = copy.copy(warmup) if how == "copy" else copy.deepcopy(warmup)
+    _run(copied, 5)
+    back = _round_trip(copied)
+    assert canon(back) == canon(copied)
+    assert np.array_equal(back.precompute(200), copied.precompute(200))
+    # a shallow copy shares the nest with the original, a deep copy does not
+    assert (copied.learning_rate is warmup.learning_rate) == (how == "copy")
+
+
+@pytest.mark.fastwarmup_only
+def test_a_cycle_through_the_recorded_arguments_is_collected() -> None:
+    class Holder:
+        def factor(self, epoch: int) -> float:
+            return 0.5
+
+    holder = Holder()
+    holder.warmup = fw.LinearWarmup(fw.LambdaDecay(0.1, holder.factor), 2, 0.0, 0.1)
+    watched = weakref.ref(holder)
+    del holder
+    gc.collect()
+    assert watched() is None
