@@ -11,6 +11,7 @@ use crate::callback::Callback;
 use crate::error::{CoreError, CoreResult};
 use crate::lock_free::LockFreeStep;
 use crate::pyops::Num;
+use crate::schedules::metric::Metric;
 
 /// The state every paddle scheduler has (`LRScheduler.__init__`'s attributes).
 #[derive(Clone, Debug, PartialEq)]
@@ -91,6 +92,22 @@ pub enum StateValue {
     Int(i64),
     Num(Num),
     OptNum(Option<Num>),
+    /// A `metrics` value (`ReduceOnPlateau.best`), with its kind and dtype.
+    Metric(Option<Metric>),
+}
+
+impl StateValue {
+    /// The entry `name` as a number (`None` refused).
+    pub fn as_num(&self, name: &str) -> CoreResult<Num> {
+        match self {
+            Self::Int(i) => Ok(Num::Int(*i)),
+            Self::Num(n) | Self::OptNum(Some(n)) => Ok(*n),
+            Self::Metric(Some(m)) => Ok(m.as_num()),
+            Self::OptNum(None) | Self::Metric(None) => Err(CoreError::type_error(format!(
+                "state_dict['{name}'] must be a number, got None"
+            ))),
+        }
+    }
 }
 
 /// One scheduler's parameters and state, with paddle's stepping semantics.

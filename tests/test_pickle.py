@@ -9,6 +9,7 @@ import copy
 import gc
 import io
 import pickle
+import threading
 import weakref
 from types import ModuleType
 from typing import Any
@@ -53,7 +54,42 @@ def _subclasses(m: ModuleType) -> dict[str, type]:
             self.calls += 1
             return self.base_lr / 2 ** (self.last_epoch // 3)
 
-    made = {"Counting": Counting, "Halving": Halving}
+    class Locked(m.ExponentialDecay):
+        """Holds a lock, which its ``__getstate__`` leaves out and ``__setstate__`` remakes."""
+
+        def __init__(self, learning_rate: float, gamma: float) -> None:
+            self.lock = threading.Lock()
+            super().__init__(learning_rate, gamma)
+
+        def __getstate__(self) -> dict[str, Any]:
+            state = self.__dict__.copy()
+            del state["lock"]
+            return state
+
+        def __setstate__(self, state: dict[str, Any]) -> None:
+            self.__dict__.update(state)
+            self.lock = threading.Lock()
+
+    class Slotted(m.StepDecay):
+        __slots__ = ("tag",)
+
+    class Trainer:
+        """Owns its scheduler, whose function is one of its bound methods (a cycle)."""
+
+        def __init__(self) -> None:
+            self.k = 0.9
+            self.sched = m.LambdaDecay(0.1, self.factor)
+
+        def factor(self, epoch: int) -> float:
+            return self.k**epoch
+
+    made = {
+        "Counting": Counting,
+        "Halving": Halving,
+        "Locked": Locked,
+        "Slotted": Slotted,
+        "Trainer": Trainer,
+    }
     for name, cls in made.items():
         cls.__qualname__ = f"{name}_{m.__name__.replace('.', '_')}"
         globals()[cls.__qualname__] = cls
@@ -193,3 +229,84 @@ def test_a_cycle_through_the_recorded_arguments_is_collected() -> None:
     del holder
     gc.collect()
     assert watched() is None
+
+
+def test_references_back_from_the_arguments_round_trip(plr) -> None:
+    results = []
+    for m in (fw, plr):
+        inner = m.StepDecay(0.1, 2)
+        warmup = m.LinearWarmup(inner, 3, 0.0, 0.1)
+        inner.parent = warmup  # a nest that refers to its warm-up
+        _run(warmup, 5)
+        back = _round_trip(warmup)
+        assert back.learning_rate.parent is back
+        trainer = _subclasses(m)["Trainer"]()
+        _run(trainer.sched, 4)
+        sched_back = _round_trip(trainer.sched)  # pickles its owner through lr_lambda
+        sched_back.lr_lambda.__self__.k = 0.5
+        results.append((_run(back, 8), _run(sched_back, 5)))
+    assert results[0] == results[1]
+
+
+def test_reduce_on_plateau_keeps_a_float32_best(plr) -> None:
+    results = []
+    for m in (fw, plr):
+        sched = m.ReduceOnPlateau(0.1, patience=0)
+        sched.step(np.float32(0.6))
+        back = _round_trip(sched)
+        # between 0.6's float32 and float64 thresholds: an improvement only in float64
+        for s in (sched, back):
+            s.step(0.5999400129020214)
+        results.append((type(back.best), sched(), back()))
+    assert results[0] == results[1]
+    assert results[0][0] is np.float32
+
+
+def test_getstate_setstate_and_slots_of_a_subclass_are_honoured(plr) -> None:
+    results = []
+    for m in (fw, plr):
+        classes = _subclasses(m)
+        locked = classes["Locked"](0.1, 0.9)
+        slotted = classes["Slotted"](0.1, 3)
+        slotted.tag = "kept"
+        _run(locked, 4)
+        _run(slotted, 4)
+        locked_back, slotted_back = _round_trip((locked, slotted))
+        assert isinstance(locked_back.lock, type(threading.Lock()))
+        assert slotted_back.tag == "kept"
+        results.append((_run(locked_back, 6), _run(slotted_back, 6)))
+    assert results[0] == results[1]
+
+
+@pytest.mark.fastwarmup_only
+def test_a_deep_copy_shares_the_users_function_and_pickles_as_itself() -> None:
+    class Factor:
+        def __init__(self) -> None:
+            self.lock = threading.Lock()  # cannot be copied: copies share the function
+            self.k = 0.9
+
+        def __call__(self, epoch: int) -> float:
+            return self.k**epoch
+
+    factor = Factor()
+    sched = fw.LambdaDecay(0.1, factor)
+    copied = copy.deepcopy(sched)
+    assert copied.lr_lambda is factor
+    assert np.array_equal(sched.precompute(5), [0.1 * 0.9**e for e in range(5)])
+
+    trainer = _subclasses(fw)["Trainer"]()
+    copied = copy.deepcopy(trainer.sched)
+    trainer.k = 0.5  # the copy calls the same bound method, so sees the change
+    assert np.array_equal(_round_trip(copied).precompute(6), copied.precompute(6))
+
+
+@pytest.mark.fastwarmup_only
+def test_a_mutable_sequence_argument_is_taken_at_construction() -> None:
+    boundaries, values = np.array([3, 6]), np.array([1.0, 0.5, 0.1])
+    sched = fw.PiecewiseDecay(boundaries, values)
+    values[0] = 9.0
+    boundaries[0] = 1
+    assert np.array_equal(_round_trip(sched).precompute(8), sched.precompute(8))
+    assert sched.precompute(1)[0] == 1.0
+    tuple_back = _round_trip(fw.MultiStepDecay(0.1, (2, 4)))
+    assert tuple_back.milestones == (2, 4)

@@ -33,14 +33,12 @@ __all__ = [
     "StepDecay",
     "_NoOp",
     "__version__",
-    "_restore",
+    "_set_state",
 ]
 __version__: str
 
-def _restore(
-    cls: type[LRScheduler], construction: tuple[str, dict[str, Any]], state: tuple[Any, ...]
-) -> LRScheduler:
-    """Unpickle a scheduler (see ``LRScheduler.__reduce__``)."""
+def _set_state(obj: LRScheduler, state: tuple[Any, Any]) -> None:
+    """Unpickle a scheduler (the state setter of ``LRScheduler.__reduce__``)."""
 
 class _SchedulerLike(Protocol):
     def step(self, epoch: int | None = ...) -> None: ...
@@ -109,11 +107,13 @@ class LRScheduler:
     def __copy__(self) -> LRScheduler: ...
     def __deepcopy__(self, memo: dict[int, Any]) -> LRScheduler: ...
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle as the ``__init__`` call that made the scheduler, its state and ``__dict__``.
+        """Pickle: the scheduler is made again from the ``__init__`` call that made it.
 
-        Unpickling makes that call again without the construction step (nothing printed, no
-        ``get_lr`` run), then loads the state. Nested schedulers pickle as Python objects
-        (shared ones stay shared); a user's function pickles by reference, as in paddle.
+        Unpickling makes that call without the construction step (nothing printed, no
+        ``get_lr`` run), loads the state, then restores the object's own state as pickle does
+        (``__setstate__``, else ``__dict__`` and slots). Nested schedulers pickle as Python
+        objects (shared ones stay shared, cycles through them round-trip); a user's function
+        pickles by reference, as in paddle.
 
         Raises:
             TypeError: the scheduler's ``__init__`` has not run.

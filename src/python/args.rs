@@ -6,7 +6,7 @@
 
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use crate::pyops::Num;
 use crate::python::convert;
@@ -66,15 +66,21 @@ impl<'py> Args<'py> {
     }
 
     /// The given arguments as keywords, to make the same call again (pickling records it).
-    /// A list is copied: the schedule took its values at the call, later changes to the
-    /// caller's list are not part of it.
+    /// A mutable sequence (`boundaries`, `values`, `milestones`: a list, a NumPy array, ...) is
+    /// recorded as a new list of its items: the schedule took them at the call, so later
+    /// changes to the caller's object are not part of it.
     pub fn as_keywords(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let out = PyDict::new(py);
         for (name, value) in self.names.iter().zip(&self.values) {
             let Some(value) = value else { continue };
-            match value.cast::<PyList>() {
-                Ok(list) => out.set_item(*name, PyList::new(py, list.iter())?)?,
-                Err(_) => out.set_item(*name, value)?,
+            if is_item_sequence(value) {
+                let len = value.len()?;
+                let items = (0..len)
+                    .map(|i| value.get_item(i))
+                    .collect::<PyResult<Vec<_>>>()?;
+                out.set_item(*name, PyList::new(py, items)?)?;
+            } else {
+                out.set_item(*name, value)?;
             }
         }
         Ok(out)
@@ -146,4 +152,15 @@ impl<'py> Args<'py> {
     pub fn construction_state(&self) -> PyResult<(i64, bool)> {
         Ok((self.int_or("last_epoch", -1)?, self.flag("verbose")?))
     }
+}
+
+/// A sequence the call read by index (`boundaries`, `values`, `milestones`) that could change
+/// after it: anything with a length but a `str`, a `tuple` (kept, as the schedule keeps it) or
+/// a callable (a scheduler, a function).
+fn is_item_sequence(value: &Bound<'_, PyAny>) -> bool {
+    !value.is_instance_of::<PyString>()
+        && !value.is_instance_of::<PyBytes>()
+        && !value.is_instance_of::<PyTuple>()
+        && !value.is_callable()
+        && value.len().is_ok()
 }

@@ -7,6 +7,7 @@ mod convert;
 mod errors;
 pub(crate) mod fast_step;
 mod foreign;
+mod metric;
 mod noop;
 mod pickle;
 mod scheduler;
@@ -19,7 +20,7 @@ use pyo3::prelude::*;
 fn fastwarmup_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     classes::register(m)?;
     m.add_class::<noop::NoOp>()?;
-    m.add_function(wrap_pyfunction!(pickle::restore, m)?)?;
+    m.add_function(wrap_pyfunction!(pickle::set_state, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

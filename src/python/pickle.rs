@@ -1,20 +1,27 @@
-//! Pickling. A scheduler pickles as the `__init__` call that made it (recorded when it ran),
-//! its state and its `__dict__`. Unpickling makes the same call on a new object of the same
-//! Python type, without the construction step (nothing is printed, no `get_lr` runs), then
-//! loads the state. Nested schedulers are among the arguments, so pickle keeps them shared
-//! as it keeps any object; a user's function pickles by reference, as in paddle.
-
-use pyo3::exceptions::{PyTypeError, PyValueError};
-use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple, PyType};
+//! Pickling.
+//!
+//! A scheduler's schedule lives in Rust, so pickle cannot rebuild it from `__dict__` as it does
+//! paddle's. Each scheduler records the `__init__` call that made it (see `install`); it
+//! pickles as `copyreg.__newobj__(type)` plus a state setter, `_set_state(obj, (record,
+//! user_state))`, that makes the same call again without the construction step (nothing
+//! printed, no `get_lr` run), loads the saved state, then restores the object's own state as
+//! pickle would (its `__setstate__`, else `__dict__` and slots). The record is part of the
+//! state, which pickle saves after the object exists, so an argument that refers back to the
+//! object (a nest holding its warm-up, a bound method of the scheduler's owner) round-trips
+//! like any reference cycle. A `__getstate__`/`__setstate__` pair of a Python subclass works as
+//! for paddle's schedulers.
 
 use std::sync::atomic::Ordering;
 
+use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString, PyTuple, PyType};
+
 use crate::python::convert;
 use crate::python::scheduler::{parse_extra, state_to_py, PyLRScheduler};
-use crate::schedule::{Common, StateValue};
+use crate::schedule::{Common, Kernel, StateValue};
 
-/// `__reduce__`: `(_restore, (type, construction, state), __dict__)`.
+/// `__reduce__`: `(copyreg.__newobj__, (type,), (record, user_state), None, None, _set_state)`.
 pub(crate) fn reduce<'py>(slf: &Bound<'py, PyLRScheduler>) -> PyResult<Bound<'py, PyTuple>> {
     let py = slf.py();
     let Some(construction) = slf.get().construction(py) else {
@@ -29,40 +36,77 @@ pub(crate) fn reduce<'py>(slf: &Bound<'py, PyLRScheduler>) -> PyResult<Bound<'py
         .read(|k| (k.common().clone(), k.extra_state()))?;
     let extras = PyDict::new(py);
     for (name, value) in &extra {
-        extras.set_item(*name, state_to_py(py, value))?;
+        extras.set_item(*name, state_to_py(py, value)?)?;
     }
-    let state = (
+    let schedule = (
         common.last_epoch,
         convert::to_py(py, common.last_lr),
         common.base_lr,
         common.verbose,
         extras,
-    )
-        .into_pyobject(py)?;
+    );
+    let state = ((construction, schedule), user_state(slf)?);
+    let new_object = py.import("copyreg")?.getattr("__newobj__")?;
     // The module's own function object: pickle finds it by its `__module__` and name.
-    let restore = py.import("fastwarmup._fastwarmup")?.getattr("_restore")?;
-    let args = (slf.get_type(), construction, state).into_pyobject(py)?;
-    (restore, args, slf.getattr("__dict__")?).into_pyobject(py)
+    let set_state = py.import("fastwarmup._fastwarmup")?.getattr("_set_state")?;
+    (
+        new_object,
+        (slf.get_type(),),
+        state,
+        py.None(),
+        py.None(),
+        set_state,
+    )
+        .into_pyobject(py)
 }
 
-/// Unpickle: a new `cls` made by the recorded `__init__` call, with the saved state.
+/// The object's own state as pickle takes it: `__getstate__()` (CPython ≥ 3.11 always has
+/// one), else `__dict__` and the slots that are set, as `copyreg` gathers them.
+fn user_state<'py>(slf: &Bound<'py, PyLRScheduler>) -> PyResult<Bound<'py, PyAny>> {
+    let py = slf.py();
+    match slf.getattr("__getstate__") {
+        Ok(getstate) => return getstate.call0(),
+        Err(err) if !err.is_instance_of::<PyAttributeError>(py) => return Err(err),
+        Err(_) => {}
+    }
+    let dict = slf.getattr("__dict__")?;
+    let slots = PyDict::new(py);
+    let names = py
+        .import("copyreg")?
+        .call_method1("_slotnames", (slf.get_type(),))?;
+    for name in names.try_iter()? {
+        let name = name?;
+        if let Ok(value) = slf.as_any().getattr(name.cast::<PyString>()?) {
+            slots.set_item(name, value)?;
+        }
+    }
+    if slots.is_empty() {
+        Ok(dict)
+    } else {
+        (dict, slots).into_pyobject(py).map(Bound::into_any)
+    }
+}
+
+/// Unpickle: make `obj` again from its record, then restore its own state.
 #[pyfunction]
-#[pyo3(name = "_restore")]
-pub(crate) fn restore<'py>(
-    cls: &Bound<'py, PyType>,
-    construction: &Bound<'py, PyTuple>,
-    state: &Bound<'py, PyTuple>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let (name, arguments): (String, Bound<'py, PyDict>) = construction.extract()?;
-    let native = native_class(cls, &name)?;
-    let obj = cls.call_method1("__new__", (cls,))?;
+#[pyo3(name = "_set_state")]
+pub(crate) fn set_state(obj: &Bound<'_, PyAny>, state: &Bound<'_, PyTuple>) -> PyResult<()> {
+    let (record, own_state): (Bound<'_, PyTuple>, Bound<'_, PyAny>) = state.extract()?;
+    let (construction, schedule): (Bound<'_, PyTuple>, Bound<'_, PyTuple>) = record.extract()?;
     let sched = obj.cast::<PyLRScheduler>()?;
+    remake(sched, &construction)?;
+    load(sched, &schedule)?;
+    restore_own_state(obj, &own_state)
+}
+
+/// Run the recorded `__init__` call on `sched` without the construction step.
+fn remake(sched: &Bound<'_, PyLRScheduler>, construction: &Bound<'_, PyTuple>) -> PyResult<()> {
+    let (name, arguments): (String, Bound<'_, PyDict>) = construction.extract()?;
+    let native = native_class(&sched.get_type(), &name)?;
     sched.get().restoring.store(true, Ordering::Relaxed);
-    let made = native.getattr("__init__")?.call((&obj,), Some(&arguments));
+    let made = native.getattr("__init__")?.call((sched,), Some(&arguments));
     sched.get().restoring.store(false, Ordering::Relaxed);
-    made?;
-    load(sched, state)?;
-    Ok(obj)
+    made.map(|_| ())
 }
 
 /// The class in `cls`'s MRO whose `__init__` the recorded call went to.
@@ -85,24 +129,21 @@ fn is_ours(class: &Bound<'_, PyType>) -> PyResult<bool> {
     Ok(class.getattr("__module__")?.extract::<String>()? == "fastwarmup.lr")
 }
 
-/// Load `(last_epoch, last_lr, base_lr, verbose, extras)` into a freshly made scheduler.
-fn load(sched: &Bound<'_, PyLRScheduler>, state: &Bound<'_, PyTuple>) -> PyResult<()> {
+/// Load `(last_epoch, last_lr, base_lr, verbose, extras)` into a remade scheduler.
+fn load(sched: &Bound<'_, PyLRScheduler>, schedule: &Bound<'_, PyTuple>) -> PyResult<()> {
     let (last_epoch, last_lr, base_lr, verbose, extras): (
         i64,
         Bound<'_, PyAny>,
         f64,
         bool,
         Bound<'_, PyDict>,
-    ) = state.extract()?;
+    ) = schedule.extract()?;
     let last_lr = convert::lr_value(&last_lr, "last_lr")?;
-    let names: Vec<&'static str> = sched
-        .get()
-        .cell
-        .read(|k| k.extra_state().iter().map(|(n, _)| *n).collect())?;
+    let kinds = sched.get().cell.read(Kernel::extra_state)?;
     let mut entries: Vec<(&'static str, StateValue)> = Vec::new();
-    for name in names {
-        if let Some(value) = extras.get_item(name)? {
-            entries.push((name, parse_extra(&value, name)?));
+    for (name, like) in &kinds {
+        if let Some(value) = extras.get_item(*name)? {
+            entries.push((name, parse_extra(&value, name, like)?));
         }
     }
     Ok(sched.get().cell.update(|k| {
@@ -114,4 +155,30 @@ fn load(sched: &Bound<'_, PyLRScheduler>, state: &Bound<'_, PyTuple>) -> PyResul
         };
         k.load_extra_state(&entries)
     })?)
+}
+
+/// What pickle's `BUILD` does with `state`: `obj.__setstate__(state)` if the class has one,
+/// else `state` is `__dict__` entries, or a pair of those and slot values.
+fn restore_own_state(obj: &Bound<'_, PyAny>, state: &Bound<'_, PyAny>) -> PyResult<()> {
+    if state.is_none() {
+        return Ok(());
+    }
+    if let Ok(setstate) = obj.getattr("__setstate__") {
+        setstate.call1((state,))?;
+        return Ok(());
+    }
+    let (dict, slots) = match state.cast::<PyTuple>() {
+        Ok(pair) if pair.len() == 2 => (pair.get_item(0)?, Some(pair.get_item(1)?)),
+        _ => (state.clone(), None),
+    };
+    if !dict.is_none() {
+        obj.getattr("__dict__")?.call_method1("update", (dict,))?;
+    }
+    if let Some(slots) = slots.filter(|s| !s.is_none()) {
+        for item in slots.call_method0("items")?.try_iter()? {
+            let (name, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
+            obj.setattr(name.cast::<PyString>()?, value)?;
+        }
+    }
+    Ok(())
 }

@@ -17,6 +17,7 @@ use crate::pyops::Num;
 use crate::python::args::Args;
 use crate::python::callback::PyCallback;
 use crate::python::convert;
+use crate::python::metric::{metric_of, metric_to_py};
 use crate::python::pickle;
 use crate::schedule::{base_step, Kernel, Log, StateValue};
 use crate::schedules::Base;
@@ -255,12 +256,13 @@ fn python_step(slf: &Bound<'_, PyLRScheduler>, epoch: Option<i64>) -> PyResult<(
     }
 }
 
-pub(crate) fn state_to_py(py: Python<'_>, value: &StateValue) -> Py<PyAny> {
-    match value {
+pub(crate) fn state_to_py(py: Python<'_>, value: &StateValue) -> PyResult<Py<PyAny>> {
+    Ok(match value {
         StateValue::Int(i) => convert::to_py(py, Num::Int(*i)),
         StateValue::Num(n) | StateValue::OptNum(Some(n)) => convert::to_py(py, *n),
         StateValue::OptNum(None) => py.None(),
-    }
+        StateValue::Metric(metric) => metric_to_py(py, *metric)?,
+    })
 }
 
 /// The total memory of this machine, to refuse impossible `precompute` sizes up front.
@@ -310,7 +312,7 @@ pub(crate) fn state_dict_of<'py>(slf: &Bound<'py, PyLRScheduler>) -> PyResult<Bo
             "last_epoch" => convert::to_py(py, Num::Int(common.last_epoch)),
             "last_lr" => convert::to_py(py, common.last_lr),
             other => match extra.iter().find(|(name, _)| *name == other) {
-                Some((_, v)) => state_to_py(py, v),
+                Some((_, v)) => state_to_py(py, v)?,
                 None => match own_dict.get_item(other) {
                     Ok(v) => v.unbind(),
                     Err(_) => continue,
@@ -322,7 +324,7 @@ pub(crate) fn state_dict_of<'py>(slf: &Bound<'py, PyLRScheduler>) -> PyResult<Bo
     // fastwarmup's own additions (paddle ignores them with a warning).
     for (name, v) in &extra {
         if !keys.iter().any(|k| k == name) {
-            out.set_item(*name, state_to_py(py, v))?;
+            out.set_item(*name, state_to_py(py, v)?)?;
         }
     }
     Ok(out)
@@ -354,10 +356,8 @@ pub(crate) fn parse_state(
         ))
     })?;
     let keys = state_keys_of(slf)?;
-    let extra_names: Vec<&'static str> = slf
-        .get()
-        .cell
-        .read(|k| k.extra_state().iter().map(|(n, _)| *n).collect())?;
+    let extras = slf.get().cell.read(Kernel::extra_state)?;
+    let extra_names: Vec<&'static str> = extras.iter().map(|(n, _)| *n).collect();
     let mut pending = PendingState {
         last_epoch: 0,
         last_lr: Num::Float(0.0),
@@ -373,19 +373,19 @@ pub(crate) fn parse_state(
         match key.as_str() {
             "last_epoch" => pending.last_epoch = convert::int(&value, "state_dict['last_epoch']")?,
             "last_lr" => pending.last_lr = convert::lr_value(&value, "state_dict['last_lr']")?,
-            other => match extra_names.iter().find(|n| **n == other) {
-                Some(name) => pending.extra.push((name, parse_extra(&value, name)?)),
+            other => match extras.iter().find(|(n, _)| *n == other) {
+                Some((name, like)) => pending.extra.push((name, parse_extra(&value, name, like)?)),
                 None => pending.attributes.push((other.to_owned(), value.unbind())),
             },
         }
     }
     // Class-specific extras that are not paddle keys (fastwarmup additions) load when present.
-    for name in &extra_names {
+    for (name, like) in &extras {
         if keys.iter().any(|k| k == name) {
             continue;
         }
         if let Some(value) = state.get_item(*name)? {
-            pending.extra.push((name, parse_extra(&value, name)?));
+            pending.extra.push((name, parse_extra(&value, name, like)?));
         }
     }
     let unused = state
@@ -407,11 +407,20 @@ pub(crate) fn parse_state(
     Ok(pending)
 }
 
-pub(crate) fn parse_extra(value: &Bound<'_, PyAny>, name: &str) -> PyResult<StateValue> {
-    if value.is_none() {
-        return Ok(StateValue::OptNum(None));
+/// A class-specific entry of a state dict, read as the kind of value the kernel keeps there
+/// (`like`: its current value).
+pub(crate) fn parse_extra(
+    value: &Bound<'_, PyAny>,
+    name: &str,
+    like: &StateValue,
+) -> PyResult<StateValue> {
+    let what = format!("state_dict['{name}']");
+    match like {
+        StateValue::Metric(_) if value.is_none() => Ok(StateValue::Metric(None)),
+        StateValue::Metric(_) => metric_of(value, &what).map(|m| StateValue::Metric(Some(m))),
+        _ if value.is_none() => Ok(StateValue::OptNum(None)),
+        _ => convert::lr_value(value, &what).map(StateValue::Num),
     }
-    convert::lr_value(value, &format!("state_dict['{name}']")).map(StateValue::Num)
 }
 
 /// Commit parsed entries (the kernel first, then plain attributes a subclass keeps).
@@ -673,6 +682,27 @@ fn step_python_copy(slf: &Bound<'_, PyLRScheduler>, n: usize) -> PyResult<Vec<f6
     Ok(out)
 }
 
+/// The recorded `__init__` call of a deep copy: each argument the kernel's copy copied (a
+/// nested scheduler, found in `memo`) replaced by its copy; the rest, a user's function
+/// included, is shared as the kernel's copy shares it.
+fn construction_for_copy(
+    call: &Bound<'_, PyTuple>,
+    memo: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyTuple>> {
+    let py = call.py();
+    let (name, arguments): (Bound<'_, PyAny>, Bound<'_, PyDict>) = call.extract()?;
+    let copied = PyDict::new(py);
+    for (key, value) in arguments.iter() {
+        let id = value.as_ptr() as usize;
+        let value = match memo.call_method1("get", (id,))? {
+            copy if copy.is_none() => value,
+            copy => copy,
+        };
+        copied.set_item(key, value)?;
+    }
+    Ok((name, copied).into_pyobject(py)?.unbind())
+}
+
 /// A copy: a new object of the same Python type with a copy of the kernel and of `__dict__`.
 /// With `memo` (a deep copy), the new object is registered in it first (so cycles through it
 /// resolve) and everything is copied deeply; without, nested objects are shared.
@@ -694,15 +724,8 @@ fn copy_of(slf: &Bound<'_, PyLRScheduler>, memo: Option<&Bound<'_, PyAny>>) -> P
         .get()
         .python_get_lr
         .store(!this.is_native(), Ordering::Relaxed);
-    // The recorded call (for pickling) names the nested scheduler: a deep copy's names the
-    // nested copy (already in `memo`).
     let construction = match (this.construction(py), memo) {
-        (Some(call), Some(memo)) => Some(
-            py.import("copy")?
-                .call_method1("deepcopy", (call, memo))?
-                .cast_into::<PyTuple>()?
-                .unbind(),
-        ),
+        (Some(call), Some(memo)) => Some(construction_for_copy(call.bind(py), memo)?),
         (call, _) => call,
     };
     new_sched.get().set_construction(construction);

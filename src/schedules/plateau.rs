@@ -203,16 +203,6 @@ impl ReduceOnPlateau {
     }
 }
 
-fn loaded_num(name: &str, value: &StateValue) -> CoreResult<Num> {
-    match value {
-        StateValue::Int(i) => Ok(Num::Int(*i)),
-        StateValue::Num(n) | StateValue::OptNum(Some(n)) => Ok(*n),
-        StateValue::OptNum(None) => Err(CoreError::type_error(format!(
-            "state_dict['{name}'] must be a number, got None"
-        ))),
-    }
-}
-
 impl Kernel for ReduceOnPlateau {
     kernel_plumbing!();
     fn class_name(&self) -> &'static str {
@@ -243,7 +233,7 @@ impl Kernel for ReduceOnPlateau {
     fn extra_state(&self) -> Vec<(&'static str, StateValue)> {
         vec![
             ("cooldown_counter", StateValue::Num(self.cooldown_counter)),
-            ("best", StateValue::OptNum(self.best.map(Metric::as_num))),
+            ("best", StateValue::Metric(self.best)),
             ("num_bad_epochs", StateValue::Num(self.num_bad_epochs)),
         ]
     }
@@ -251,14 +241,15 @@ impl Kernel for ReduceOnPlateau {
         let mut loaded = (self.cooldown_counter, self.best, self.num_bad_epochs);
         for (name, value) in entries {
             match *name {
-                "cooldown_counter" => loaded.0 = loaded_num(name, value)?,
+                "cooldown_counter" => loaded.0 = value.as_num(name)?,
                 "best" => {
                     loaded.1 = match value {
+                        StateValue::Metric(best) => *best,
                         StateValue::OptNum(None) => None,
-                        other => Some(Metric::Py(loaded_num(name, other)?)),
+                        other => Some(Metric::Py(other.as_num(name)?)),
                     }
                 }
-                "num_bad_epochs" => loaded.2 = loaded_num(name, value)?,
+                "num_bad_epochs" => loaded.2 = value.as_num(name)?,
                 _ => {}
             }
         }
@@ -304,6 +295,24 @@ mod tests {
         assert_eq!(lrs, [1.0, 1.0, 0.5, 0.5, 0.5, 0.25]);
         let epochs: Vec<i64> = log.lines().iter().map(|l| l.epoch).collect();
         assert_eq!(epochs, [3, 6]);
+    }
+
+    #[test]
+    fn extra_state_keeps_a_float32_best_through_a_reload() {
+        use crate::schedules::metric::Value;
+        let mut k = ReduceOnPlateau::new(&args()).unwrap();
+        let best = Metric::NumpyScalar(Value::F32(0.6));
+        k.step_metrics(best, None, &mut Log::muted()).unwrap();
+        let saved = k.extra_state();
+        let mut fresh = ReduceOnPlateau::new(&args()).unwrap();
+        fresh.load_extra_state(&saved).unwrap();
+        assert_eq!(fresh.best, Some(best));
+        assert_eq!(fresh.extra_state(), saved);
+        // a plain number (paddle's dict of a Python-float metric) loads as a Python number
+        fresh
+            .load_extra_state(&[("best", StateValue::Num(Num::Float(0.5)))])
+            .unwrap();
+        assert_eq!(fresh.best, Some(Metric::Py(Num::Float(0.5))));
     }
 
     #[test]

@@ -179,20 +179,9 @@ impl CosineAnnealingWarmRestarts {
     }
 }
 
-/// A `T_cur` or `T_i` entry of a state dict as a number.
-fn state_num(name: &str, value: &StateValue) -> CoreResult<Num> {
-    match value {
-        StateValue::Int(i) => Ok(Num::Int(*i)),
-        StateValue::Num(n) | StateValue::OptNum(Some(n)) => Ok(*n),
-        StateValue::OptNum(None) => Err(CoreError::type_error(format!(
-            "state_dict['{name}'] must be a number, got None"
-        ))),
-    }
-}
-
 /// A `T_i` entry: a positive int.
 fn state_cycle_length(value: &StateValue) -> CoreResult<i64> {
-    match state_num("T_i", value)? {
+    match value.as_num("T_i")? {
         Num::Int(t) if t > 0 => Ok(t),
         other => Err(CoreError::value(format!(
             "state_dict['T_i'] must be a positive int, got {}",
@@ -253,7 +242,7 @@ impl Kernel for CosineAnnealingWarmRestarts {
     /// `last_epoch` as the sequential path reaches it (`sequential_cycle`).
     fn load_extra_state(&mut self, entries: &[(&'static str, StateValue)]) -> CoreResult<()> {
         let find = |name: &str| entries.iter().find(|(n, _)| *n == name).map(|(_, v)| v);
-        let given_t_cur = find("T_cur").map(|v| state_num("T_cur", v)).transpose()?;
+        let given_t_cur = find("T_cur").map(|v| v.as_num("T_cur")).transpose()?;
         let given_t_i = find("T_i").map(state_cycle_length).transpose()?;
         let (t_cur, t_i) = match (given_t_cur, given_t_i) {
             (Some(t_cur), Some(t_i)) => (t_cur, t_i),
