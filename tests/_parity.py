@@ -110,15 +110,26 @@ class Mismatch(AssertionError):
 # --- operations -----------------------------------------------------------------------------
 
 
-def _metrics_source(rng: random.Random) -> Callable[[], float | int]:
+# How a training loop hands its metric over, one kind per run: a Python number, a NumPy
+# scalar (float32 ones compare in float32), or a size-1 array.
+METRIC_KINDS: tuple[Callable[[float | int], Any], ...] = (
+    lambda x: x,
+    np.float32,
+    np.float64,
+    lambda x: np.array([x], dtype=np.float32),
+)
+
+
+def _metrics_source(rng: random.Random) -> Callable[[], Any]:
     """Metrics for ReduceOnPlateau: a small pool with repeats, so plateaus happen."""
     pool = [round(rng.uniform(0, 2), 2) for _ in range(4)] + [1, 2, 0, 0.5]
     last = [rng.choice(pool)]
+    kind = rng.choices(METRIC_KINDS, weights=(4, 2, 1, 1))[0]
 
-    def draw() -> float | int:
+    def draw() -> Any:
         if rng.random() < 0.5:
             last[0] = rng.choice(pool)
-        return last[0]
+        return kind(last[0])
 
     return draw
 
