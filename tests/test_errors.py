@@ -502,6 +502,7 @@ class _Junk:
         self.last_epoch = state["last_epoch"]
 
 
+@pytest.mark.fastwarmup_only
 def test_rejected_nested_step_leaves_the_nest_unchanged() -> None:
     sched = fw.LinearWarmup(_Junk(), 2, 0.0, 0.5)
     before = (sched.last_epoch, sched.learning_rate.last_epoch)
@@ -510,6 +511,7 @@ def test_rejected_nested_step_leaves_the_nest_unchanged() -> None:
     assert (sched.last_epoch, sched.learning_rate.last_epoch) == before
 
 
+@pytest.mark.fastwarmup_only
 def test_raising_paddle_nest_is_rolled_back(plr) -> None:
     inner = plr.LambdaDecay(0.1, lambda e: 1 / (3 - e))  # raises at epoch 3
     sched = fw.LinearWarmup(inner, 2, 0.0, 0.5)

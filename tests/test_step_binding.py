@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from _configs import C, build
-from _libs import IMPLEMENTED, fw
+from _libs import IMPLEMENTED, SELFCHECK, fw
 from _parity import STEP, Pair, canon, jump, steps
 
 NESTED = C("LinearWarmup", C("PolynomialDecay", 0.1, 40, power=0.9), 10, 0.0, 0.1)
@@ -142,7 +142,7 @@ def test_the_base_class_step_on_reduce_on_plateau_has_no_get_lr(plr) -> None:
             m.LRScheduler.step(sched)
         with pytest.raises(NotImplementedError):
             m.LRScheduler.step(sched, 5)
-        if m is fw:  # paddle has advanced last_epoch before raising
+        if m is fw and not SELFCHECK:  # paddle has advanced last_epoch before raising
             assert canon(sched) == before
 
 
