@@ -186,6 +186,27 @@ def test_a_scheduler_whose_init_has_not_run_is_refused() -> None:
 
 
 @pytest.mark.fastwarmup_only
+def test_a_tampered_pickle_is_refused_cleanly() -> None:
+    from fastwarmup._fastwarmup import _set_state
+
+    _, _, state, *_ = fw.StepDecay(0.1, 2).__reduce__()
+    (construction, schedule), own = state
+    warmup = fw.LinearWarmup.__new__(fw.LinearWarmup)
+    with pytest.raises(ValueError, match="not a fastwarmup StepDecay"):
+        _set_state(warmup, ((construction, schedule), own))  # a record for another class
+    based = (("LRScheduler", {}), schedule)
+    with pytest.raises(ValueError, match="not a fastwarmup LRScheduler"):
+        _set_state(warmup, (based, own))  # a base class of the real one
+    plateau = fw.ReduceOnPlateau(0.1)
+    plateau.step(np.float32(0.5))
+    _, _, ((call, (epoch, lr, base, verbose, extras)), own), *_ = plateau.__reduce__()
+    bad = {**extras, "best": ("numpy_scalar", "f32", 0.1)}  # not a float32 value
+    fresh = fw.ReduceOnPlateau.__new__(fw.ReduceOnPlateau)
+    with pytest.raises(ValueError, match="bad 'best'"):
+        _set_state(fresh, ((call, (epoch, lr, base, verbose, bad)), own))
+
+
+@pytest.mark.fastwarmup_only
 def test_what_is_pickled_is_the_scheduler_as_it_is_now() -> None:
     boundaries, values = [3, 6], [0.1, 0.05, 0.01]
     piecewise = fw.PiecewiseDecay(boundaries, values)
@@ -246,6 +267,39 @@ def test_references_back_from_the_arguments_round_trip(plr) -> None:
         sched_back.lr_lambda.__self__.k = 0.5
         results.append((_run(back, 8), _run(sched_back, 5)))
     assert results[0] == results[1]
+
+
+METRIC_KINDS = {
+    "float": float,
+    "np.float32": np.float32,
+    "np.float64": np.float64,
+    "float32 array": lambda x: np.array([x], dtype=np.float32),
+    "float32 Tensor": lambda x: _paddle().to_tensor(x, dtype="float32"),
+    "float64 Tensor": lambda x: _paddle().to_tensor(x, dtype="float64"),
+}
+
+
+def _paddle() -> ModuleType:
+    import paddle
+
+    return paddle
+
+
+@pytest.mark.parametrize("kind", METRIC_KINDS)
+def test_reduce_on_plateau_compares_as_before_after_pickling(kind: str, plr) -> None:
+    make = METRIC_KINDS[kind]
+    # just below the float32 threshold 0.5 - 0.5 * 1e-4: an improvement only in float64
+    edge = float(np.float32(0.5) - np.float32(0.5) * np.float32(1e-4)) - 1e-12
+    results = []
+    for m in (fw, plr):
+        sched = m.ReduceOnPlateau(1.0, patience=0, threshold=1e-4)
+        sched.step(make(0.5))
+        back = _round_trip(sched)
+        for s in (sched, back):
+            s.step(edge)
+        results.append((sched(), back(), sched.num_bad_epochs, back.num_bad_epochs))
+    assert results[0] == results[1]
+    assert results[0][0] == results[0][1]
 
 
 def test_reduce_on_plateau_keeps_a_float32_best(plr) -> None:

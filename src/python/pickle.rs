@@ -17,9 +17,11 @@ use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
+use crate::pyops::Num;
 use crate::python::convert;
 use crate::python::scheduler::{parse_extra, state_to_py, PyLRScheduler};
 use crate::schedule::{Common, Kernel, StateValue};
+use crate::schedules::metric::{Metric, Value};
 
 /// `__reduce__`: `(copyreg.__newobj__, (type,), (record, user_state), None, None, _set_state)`.
 pub(crate) fn reduce<'py>(slf: &Bound<'py, PyLRScheduler>) -> PyResult<Bound<'py, PyTuple>> {
@@ -36,7 +38,7 @@ pub(crate) fn reduce<'py>(slf: &Bound<'py, PyLRScheduler>) -> PyResult<Bound<'py
         .read(|k| (k.common().clone(), k.extra_state()))?;
     let extras = PyDict::new(py);
     for (name, value) in &extra {
-        extras.set_item(*name, state_to_py(py, value)?)?;
+        extras.set_item(*name, encode(py, value)?)?;
     }
     let schedule = (
         common.last_epoch,
@@ -109,13 +111,16 @@ fn remake(sched: &Bound<'_, PyLRScheduler>, construction: &Bound<'_, PyTuple>) -
     made.map(|_| ())
 }
 
-/// The class in `cls`'s MRO whose `__init__` the recorded call went to.
+/// The fastwarmup class `cls` derives from most directly, which must be the one whose
+/// `__init__` the recorded call went to.
 fn native_class<'py>(cls: &Bound<'py, PyType>, name: &str) -> PyResult<Bound<'py, PyType>> {
-    let base = cls.py().get_type::<PyLRScheduler>();
     for class in cls.mro().iter() {
         let class = class.cast_into::<PyType>()?;
-        if class.is_subclass(&base)? && class.name()? == name && is_ours(&class)? {
-            return Ok(class);
+        if is_ours(&class)? {
+            if class.name()? == name {
+                return Ok(class);
+            }
+            break;
         }
     }
     Err(PyValueError::new_err(format!(
@@ -143,7 +148,7 @@ fn load(sched: &Bound<'_, PyLRScheduler>, schedule: &Bound<'_, PyTuple>) -> PyRe
     let mut entries: Vec<(&'static str, StateValue)> = Vec::new();
     for (name, like) in &kinds {
         if let Some(value) = extras.get_item(*name)? {
-            entries.push((name, parse_extra(&value, name, like)?));
+            entries.push((name, decode(&value, name, like)?));
         }
     }
     Ok(sched.get().cell.update(|k| {
@@ -181,4 +186,64 @@ fn restore_own_state(obj: &Bound<'_, PyAny>, state: &Bound<'_, PyAny>) -> PyResu
         }
     }
     Ok(())
+}
+
+/// A class-specific state entry for the pickle: a stored metric as `(kind, dtype, value)`, so
+/// that it comes back with the arithmetic it had (a `state_dict` saves a paddle Tensor's value
+/// as a float, as paddle's does); anything else as `state_dict` saves it.
+fn encode<'py>(py: Python<'py>, value: &StateValue) -> PyResult<Bound<'py, PyAny>> {
+    let StateValue::Metric(Some(metric)) = value else {
+        return Ok(state_to_py(py, value)?.into_bound(py));
+    };
+    let (kind, value) = match *metric {
+        Metric::Py(Num::Int(i)) => ("py", ("int", convert::to_py(py, Num::Int(i)))),
+        Metric::Py(Num::Float(f)) => ("py", ("f64", convert::to_py(py, Num::Float(f)))),
+        Metric::NumpyScalar(v) => ("numpy_scalar", encode_value(py, v)),
+        Metric::NumpyArray(v) => ("numpy_array", encode_value(py, v)),
+        Metric::Tensor(v) => ("tensor", encode_value(py, v)),
+    };
+    (kind, value.0, value.1)
+        .into_pyobject(py)
+        .map(Bound::into_any)
+}
+
+fn encode_value(py: Python<'_>, value: Value) -> (&'static str, Py<PyAny>) {
+    match value {
+        Value::F64(f) => ("f64", convert::to_py(py, Num::Float(f))),
+        Value::F32(f) => ("f32", convert::to_py(py, Num::Float(f64::from(f)))),
+        Value::Int(i) => ("int", convert::to_py(py, Num::Int(i))),
+    }
+}
+
+/// The inverse of `encode`, checked: a tampered pickle gets a `ValueError`.
+fn decode(value: &Bound<'_, PyAny>, name: &str, like: &StateValue) -> PyResult<StateValue> {
+    if !matches!(like, StateValue::Metric(_)) || value.is_none() {
+        return parse_extra(value, name, like);
+    }
+    let bad = || PyValueError::new_err(format!("cannot unpickle: a bad '{name}' {value}"));
+    let (kind, dtype, number): (String, String, Bound<'_, PyAny>) =
+        value.extract().map_err(|_| bad())?;
+    let typed = match dtype.as_str() {
+        "f64" => Value::F64(number.extract::<f64>()?),
+        "f32" => {
+            // saved widened, so it narrows back exactly
+            let wide = number.extract::<f64>()?;
+            let narrow = wide as f32;
+            if f64::from(narrow).to_bits() != wide.to_bits() {
+                return Err(bad());
+            }
+            Value::F32(narrow)
+        }
+        "int" => Value::Int(convert::int(&number, name)?),
+        _ => return Err(bad()),
+    };
+    let metric = match (kind.as_str(), typed) {
+        ("py", Value::F64(f)) => Metric::Py(Num::Float(f)),
+        ("py", Value::Int(i)) => Metric::Py(Num::Int(i)),
+        ("numpy_scalar", v) => Metric::NumpyScalar(v),
+        ("numpy_array", v) => Metric::NumpyArray(v),
+        ("tensor", v) => Metric::Tensor(v),
+        _ => return Err(bad()),
+    };
+    Ok(StateValue::Metric(Some(metric)))
 }
