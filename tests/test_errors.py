@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import seed as hypothesis_seed
@@ -358,6 +359,8 @@ def test_rejected_under_python_O() -> None:
 LR_ARGUMENT = {"LinearWarmup": "start_lr", "CyclicLR": "base_learning_rate"}
 LR_ARGUMENT |= {"OneCycleLR": "max_learning_rate"}
 BAD_LR = [(-0.1, ValueError), (NAN, ValueError), (INF, ValueError), ("0.1", TypeError)]
+# a NumPy float array has an __index__ that refuses: the message must still name the argument
+BAD_LR += [(np.array([0.1]), TypeError)]
 
 
 def _valid(cls: str) -> Config:
@@ -388,7 +391,7 @@ def test_bad_learning_rate_in_every_class(cls: str, value: Any, error: type, plr
 
 
 @pytest.mark.fastwarmup_only
-@pytest.mark.parametrize("epoch", [1.5, "3", [1]], ids=repr)
+@pytest.mark.parametrize("epoch", [1.5, "3", [1], np.array([1.5])], ids=repr)
 @pytest.mark.parametrize("cls", IMPLEMENTED)
 def test_non_int_epoch_in_every_class(cls: str, epoch: Any, plr) -> None:
     sched = build(_valid(cls), fw, plr)

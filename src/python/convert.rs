@@ -26,6 +26,9 @@ fn int_of(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
                 "{name}={} is out of range: fastwarmup supports signed 64-bit integers",
                 describe(obj)
             ))
+        } else if err.is_instance_of::<PyTypeError>(obj.py()) {
+            // An `__index__` that refuses (a NumPy float array): name the argument.
+            PyTypeError::new_err(format!("{name} must be an int, got {}", describe(obj)))
         } else {
             err
         }
@@ -43,13 +46,22 @@ pub fn num(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Num> {
     if obj.is_instance_of::<PyFloat>() {
         return Ok(Num::Float(obj.extract::<f64>()?));
     }
+    let refused = || {
+        PyTypeError::new_err(format!(
+            "{name} must be an int or a float, got {}",
+            describe(obj)
+        ))
+    };
     if is_integer(obj) {
-        return Ok(Num::Int(int_of(obj, name)?));
+        return int_of(obj, name).map(Num::Int).map_err(|err| {
+            if err.is_instance_of::<PyTypeError>(obj.py()) {
+                refused()
+            } else {
+                err
+            }
+        });
     }
-    Err(PyTypeError::new_err(format!(
-        "{name} must be an int or a float, got {}",
-        describe(obj)
-    )))
+    Err(refused())
 }
 
 /// A sequence of numbers (`boundaries`, `values`, `milestones`), read as paddle reads it, with
