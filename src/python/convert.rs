@@ -19,7 +19,9 @@ pub fn describe(obj: &Bound<'_, PyAny>) -> String {
     format!("{type_name} {text}")
 }
 
-fn int_of(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
+/// `obj` (an int or an `__index__` object) as an i64; `expected` says what `name` takes, for
+/// an `__index__` that refuses (a NumPy float array).
+fn int_of(obj: &Bound<'_, PyAny>, name: &str, expected: &str) -> PyResult<i64> {
     obj.extract::<i64>().map_err(|err| {
         if err.is_instance_of::<PyOverflowError>(obj.py()) {
             PyValueError::new_err(format!(
@@ -27,8 +29,7 @@ fn int_of(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
                 describe(obj)
             ))
         } else if err.is_instance_of::<PyTypeError>(obj.py()) {
-            // An `__index__` that refuses (a NumPy float array): name the argument.
-            PyTypeError::new_err(format!("{name} must be an int, got {}", describe(obj)))
+            PyTypeError::new_err(format!("{name} must be {expected}, got {}", describe(obj)))
         } else {
             err
         }
@@ -46,22 +47,13 @@ pub fn num(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Num> {
     if obj.is_instance_of::<PyFloat>() {
         return Ok(Num::Float(obj.extract::<f64>()?));
     }
-    let refused = || {
-        PyTypeError::new_err(format!(
-            "{name} must be an int or a float, got {}",
-            describe(obj)
-        ))
-    };
     if is_integer(obj) {
-        return int_of(obj, name).map(Num::Int).map_err(|err| {
-            if err.is_instance_of::<PyTypeError>(obj.py()) {
-                refused()
-            } else {
-                err
-            }
-        });
+        return int_of(obj, name, "an int or a float").map(Num::Int);
     }
-    Err(refused())
+    Err(PyTypeError::new_err(format!(
+        "{name} must be an int or a float, got {}",
+        describe(obj)
+    )))
 }
 
 /// A sequence of numbers (`boundaries`, `values`, `milestones`), read as paddle reads it, with
@@ -116,7 +108,7 @@ pub fn name(obj: &Bound<'_, PyAny>) -> PyResult<String> {
 /// An int argument (`decay_steps`, `warmup_steps`, `epoch`, ...): floats are refused.
 pub fn int(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
     if is_integer(obj) {
-        return int_of(obj, name);
+        return int_of(obj, name, "an int");
     }
     Err(PyTypeError::new_err(format!(
         "{name} must be an int, got {}",
@@ -146,7 +138,7 @@ pub fn epoch(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<i64>> {
 /// an int, anything else goes through `float()`.
 pub fn lr_value(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Num> {
     if obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<PyBool>() {
-        return Ok(Num::Int(int_of(obj, what)?));
+        return Ok(Num::Int(int_of(obj, what, "a number")?));
     }
     obj.extract::<f64>().map(Num::Float).map_err(|_| {
         PyTypeError::new_err(format!(

@@ -45,8 +45,8 @@ static BASE_STEP_DEF: OnceLock<MethodDef> = OnceLock::new();
 /// The method definition for `rule`'s C function.
 fn method_def(rule: StepRule) -> &'static MethodDef {
     let (cell, function): (_, ffi::PyCFunctionFastWithKeywords) = match rule {
-        StepRule::Class => (&CLASS_STEP_DEF, class_step),
-        StepRule::Base => (&BASE_STEP_DEF, base_step),
+        StepRule::Class => (&CLASS_STEP_DEF, step_entry::<false>),
+        StepRule::Base => (&BASE_STEP_DEF, step_entry::<true>),
     };
     cell.get_or_init(|| {
         MethodDef(ffi::PyMethodDef {
@@ -77,41 +77,34 @@ pub(crate) fn install(ty: &Bound<'_, PyType>, rule: StepRule) -> PyResult<()> {
     ty.setattr("step", descriptor)
 }
 
-/// The C function behind each class's `step` descriptor.
+/// The C function behind a `step` descriptor: `BASE` for `LRScheduler`'s (`StepRule::Base`),
+/// else each class's own (`StepRule::Class`). A C function carries no data, so the rule is a
+/// const parameter: one instance per rule.
 ///
 /// # Safety
 /// CPython calls it attached to the interpreter, with `slf` an instance of the descriptor's
 /// type (the descriptor checks it), `args` holding `nargs` positional arguments followed by
 /// one value per name in the `kwnames` tuple (or `kwnames` NULL).
-unsafe extern "C" fn class_step(
+unsafe extern "C" fn step_entry<const BASE: bool>(
     slf: *mut ffi::PyObject,
     args: *const *mut ffi::PyObject,
     nargs: ffi::Py_ssize_t,
     kwnames: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
+    let rule = if BASE {
+        StepRule::Base
+    } else {
+        StepRule::Class
+    };
     // SAFETY: as this function's contract states.
-    unsafe { step(StepRule::Class, slf, args, nargs, kwnames) }
-}
-
-/// The C function behind `LRScheduler`'s `step` descriptor.
-///
-/// # Safety
-/// As `class_step`'s.
-unsafe extern "C" fn base_step(
-    slf: *mut ffi::PyObject,
-    args: *const *mut ffi::PyObject,
-    nargs: ffi::Py_ssize_t,
-    kwnames: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    // SAFETY: as this function's contract states.
-    unsafe { step(StepRule::Base, slf, args, nargs, kwnames) }
+    unsafe { step(rule, slf, args, nargs, kwnames) }
 }
 
 /// `step` following `rule`: lock-free if it can, else in full. A lock-free step is the same
 /// under either rule (only schedules whose step is the base step have a lock-free plan).
 ///
 /// # Safety
-/// As `class_step`'s.
+/// As `step_entry`'s.
 unsafe fn step(
     rule: StepRule,
     slf: *mut ffi::PyObject,

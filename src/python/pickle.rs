@@ -196,23 +196,20 @@ fn encode<'py>(py: Python<'py>, value: &StateValue) -> PyResult<Bound<'py, PyAny
         return Ok(state_to_py(py, value)?.into_bound(py));
     };
     let (kind, value) = match *metric {
-        Metric::Py(Num::Int(i)) => ("py", ("int", convert::to_py(py, Num::Int(i)))),
-        Metric::Py(Num::Float(f)) => ("py", ("f64", convert::to_py(py, Num::Float(f)))),
-        Metric::NumpyScalar(v) => ("numpy_scalar", encode_value(py, v)),
-        Metric::NumpyArray(v) => ("numpy_array", encode_value(py, v)),
-        Metric::Tensor(v) => ("tensor", encode_value(py, v)),
+        Metric::Py(Num::Int(i)) => ("py", Value::Int(i)),
+        Metric::Py(Num::Float(f)) => ("py", Value::F64(f)),
+        Metric::NumpyScalar(v) => ("numpy_scalar", v),
+        Metric::NumpyArray(v) => ("numpy_array", v),
+        Metric::Tensor(v) => ("tensor", v),
     };
-    (kind, value.0, value.1)
+    let (dtype, number) = match value {
+        Value::F64(f) => ("f64", Num::Float(f)),
+        Value::F32(f) => ("f32", Num::Float(f64::from(f))),
+        Value::Int(i) => ("int", Num::Int(i)),
+    };
+    (kind, dtype, convert::to_py(py, number))
         .into_pyobject(py)
         .map(Bound::into_any)
-}
-
-fn encode_value(py: Python<'_>, value: Value) -> (&'static str, Py<PyAny>) {
-    match value {
-        Value::F64(f) => ("f64", convert::to_py(py, Num::Float(f))),
-        Value::F32(f) => ("f32", convert::to_py(py, Num::Float(f64::from(f)))),
-        Value::Int(i) => ("int", convert::to_py(py, Num::Int(i))),
-    }
 }
 
 /// The inverse of `encode`, checked: a tampered pickle gets a `ValueError`.
