@@ -123,23 +123,24 @@ def _tensor(dtype: str, shape: tuple[int, ...]) -> Callable[[float | int], Any]:
     return make
 
 
-# How a training loop hands its metric over, one kind per run: a Python number, a NumPy
-# scalar (float32 ones compare in float32), a size-1 array, or a paddle Tensor.
-METRIC_KINDS: tuple[Callable[[float | int], Any], ...] = (
-    lambda x: x,
-    np.float32,
-    np.float64,
-    lambda x: np.array([x], dtype=np.float32),
-    _tensor("float32", ()),
-    _tensor("float64", ()),
-)
+# How a training loop hands its metric over: a Python number, a NumPy scalar (float32 ones
+# compare in float32), a size-1 array, or a paddle Tensor; with how often a run draws each.
+METRIC_KINDS: dict[str, tuple[Callable[[float | int], Any], int]] = {
+    "Python number": (lambda x: x, 4),
+    "np.float32": (np.float32, 2),
+    "np.float64": (np.float64, 1),
+    "float32 array": (lambda x: np.array([x], dtype=np.float32), 1),
+    "float32 Tensor": (_tensor("float32", ()), 1),
+    "float64 Tensor": (_tensor("float64", ()), 1),
+}
 
 
 def _metrics_source(rng: random.Random) -> Callable[[], Any]:
     """Metrics for ReduceOnPlateau: a small pool with repeats, so plateaus happen."""
     pool = [round(rng.uniform(0, 2), 2) for _ in range(4)] + [1, 2, 0, 0.5]
     last = [rng.choice(pool)]
-    kind = rng.choices(METRIC_KINDS, weights=(4, 2, 1, 1, 1, 1))[0]
+    makers, weights = zip(*METRIC_KINDS.values(), strict=True)
+    kind = rng.choices(makers, weights=weights)[0]  # one kind per run
 
     def draw() -> Any:
         if rng.random() < 0.5:
