@@ -24,6 +24,9 @@ pub struct Common {
     pub last_epoch: i64,
     /// `verbose`: print paddle's line after each step.
     pub verbose: bool,
+    /// The name `verbose` prints where it is not the kernel's class name: a Python subclass's
+    /// (paddle prints `type(self).__name__`), set by the binding layer.
+    pub display_name: Option<&'static str>,
 }
 
 impl Common {
@@ -34,6 +37,7 @@ impl Common {
             last_lr: Num::Float(base_lr),
             last_epoch,
             verbose,
+            display_name: None,
         }
     }
 }
@@ -66,11 +70,11 @@ impl Log {
             muted: true,
         }
     }
-    /// Record a line if the scheduler is verbose.
+    /// Record a line if the scheduler is verbose, under its display name if it has one.
     pub fn emit(&mut self, class_name: &'static str, common: &Common) {
         if common.verbose && !self.muted {
             self.lines.push(VerboseLine {
-                class_name,
+                class_name: common.display_name.unwrap_or(class_name),
                 epoch: common.last_epoch,
                 lr: common.last_lr,
             });

@@ -74,8 +74,58 @@ pub(crate) fn install(ty: &Bound<'_, PyType>, rule: StepRule) -> PyResult<()> {
         let raw = ffi::PyDescr_NewMethod(ty.as_type_ptr(), ptr::from_ref(&def.0).cast_mut());
         Bound::from_owned_ptr_or_err(py, raw)?
     };
+    if crate::python::classes::is_native_class(ty) {
+        INSTALLED_ON_NATIVE
+            .lock()
+            .map_err(|_| PanicException::new_err("step table poisoned"))?
+            .push(descriptor.clone().unbind());
+    }
     ty.setattr("step", descriptor)
 }
+
+/// Give a new Python subclass `cls` its own `step` descriptor when the `step` it inherits is
+/// one `install` made (CPython 3.11 specializes a method-descriptor call only on the
+/// descriptor's own class). A `step` the subclass (or a Python class it inherits from)
+/// defines is left alone, as is `ReduceOnPlateau`'s. An inherited base rule becomes the class
+/// rule: both take the same step for a kernel whose class has no `step` of its own.
+pub(crate) fn install_inherited(cls: &Bound<'_, PyType>) -> PyResult<()> {
+    for class in cls.mro().iter().skip(1) {
+        let class = class.cast_into::<PyType>()?;
+        if let Some(found) = class.getattr("__dict__")?.get_item("step").ok() {
+            if is_installed(&class, &found)? {
+                install(cls, StepRule::Class)?;
+            }
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// Whether `value`, found as `step` in `class.__dict__`, is a descriptor `install` made: on a
+/// native class, any of the two definitions' descriptors; on a Python class, a method
+/// descriptor of that class (only `install` makes those for a class defined in Python).
+pub(crate) fn is_installed(class: &Bound<'_, PyType>, value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let py = class.py();
+    let method_descriptor = py
+        .get_type::<PyLRScheduler>()
+        .getattr("__dict__")?
+        .get_item("step")?
+        .get_type();
+    if !value.get_type().is(&method_descriptor) || !value.getattr("__objclass__")?.is(class) {
+        return Ok(false);
+    }
+    if !crate::python::classes::is_native_class(class) {
+        return Ok(true);
+    }
+    let installed = INSTALLED_ON_NATIVE
+        .lock()
+        .map_err(|_| PanicException::new_err("step table poisoned"))?;
+    Ok(installed.iter().any(|d| d.bind(py).is(value)))
+}
+
+/// The `step` descriptors `install` gave the native classes (which live as long as the
+/// process): how `is_installed` tells them from a class's own PyO3 `step`.
+static INSTALLED_ON_NATIVE: std::sync::Mutex<Vec<Py<PyAny>>> = std::sync::Mutex::new(Vec::new());
 
 /// The C function behind a `step` descriptor: `BASE` for `LRScheduler`'s (`StepRule::Base`),
 /// else each class's own (`StepRule::Class`). A C function carries no data, so the rule is a

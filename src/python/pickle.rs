@@ -18,6 +18,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
 use crate::pyops::Num;
+use crate::python::classes::is_native_class;
 use crate::python::convert;
 use crate::python::scheduler::{parse_extra, state_to_py, PyLRScheduler};
 use crate::schedule::{Common, Kernel, StateValue};
@@ -116,7 +117,7 @@ fn remake(sched: &Bound<'_, PyLRScheduler>, construction: &Bound<'_, PyTuple>) -
 fn native_class<'py>(cls: &Bound<'py, PyType>, name: &str) -> PyResult<Bound<'py, PyType>> {
     for class in cls.mro().iter() {
         let class = class.cast_into::<PyType>()?;
-        if is_ours(&class)? {
+        if is_native_class(&class) {
             if class.name()? == name {
                 return Ok(class);
             }
@@ -127,11 +128,6 @@ fn native_class<'py>(cls: &Bound<'py, PyType>, name: &str) -> PyResult<Bound<'py
         "cannot unpickle: {} is not a fastwarmup {name}",
         cls.name()?
     )))
-}
-
-/// Whether `class` is one of fastwarmup's own classes (not a user's class of the same name).
-fn is_ours(class: &Bound<'_, PyType>) -> PyResult<bool> {
-    Ok(class.getattr("__module__")?.extract::<String>()? == "fastwarmup.lr")
 }
 
 /// Load `(last_epoch, last_lr, base_lr, verbose, extras)` into a remade scheduler.
@@ -152,11 +148,13 @@ fn load(sched: &Bound<'_, PyLRScheduler>, schedule: &Bound<'_, PyTuple>) -> PyRe
         }
     }
     Ok(sched.get().cell.update(|k| {
+        let display_name = k.common().display_name;
         *k.common_mut() = Common {
             base_lr,
             last_lr,
             last_epoch,
             verbose,
+            display_name,
         };
         k.load_extra_state(&entries)
     })?)

@@ -16,7 +16,9 @@ use crate::precompute;
 use crate::pyops::Num;
 use crate::python::args::Args;
 use crate::python::callback::PyCallback;
+use crate::python::classes::{display_name, overrides};
 use crate::python::convert;
+use crate::python::fast_step;
 use crate::python::metric::{metric_of, metric_to_py};
 use crate::python::pickle;
 use crate::schedule::{base_step, Kernel, Log, StateValue};
@@ -105,18 +107,9 @@ pub(crate) fn construct(
     args: &Args<'_>,
     kernel: Box<dyn Kernel>,
 ) -> PyResult<()> {
-    let py = slf.py();
     // A Python subclass defines the value itself if it overrides `get_lr` or paddle's
-    // `_get_closed_form_lr` (used for explicit epochs): methods of the native classes are
-    // method descriptors, a Python override is not.
-    let native_method = py.get_type::<PyLRScheduler>().getattr("get_lr")?.get_type();
-    let ty = slf.get_type();
-    let mut overridden = false;
-    for name in ["get_lr", "_get_closed_form_lr"] {
-        if let Ok(method) = ty.getattr(name) {
-            overridden |= !method.is_instance(&native_method)?;
-        }
-    }
+    // `_get_closed_form_lr` (used for explicit epochs).
+    let overridden = overrides(&slf.get_type(), &["get_lr", "_get_closed_form_lr"])?;
     install(slf, args, kernel, overridden)?;
     if !slf.get().restoring.load(Ordering::Relaxed) {
         slf.call_method0("step")?;
@@ -131,10 +124,11 @@ pub(crate) fn construct(
 pub(crate) fn install(
     slf: &Bound<'_, PyLRScheduler>,
     args: &Args<'_>,
-    kernel: Box<dyn Kernel>,
+    mut kernel: Box<dyn Kernel>,
     python_get_lr: bool,
 ) -> PyResult<()> {
     let py = slf.py();
+    kernel.common_mut().display_name = display_name(&slf.get_type())?;
     let call = PyTuple::new(
         py,
         [
@@ -470,6 +464,25 @@ impl PyLRScheduler {
             &a,
             Box::new(Base::new(learning_rate, last_epoch, verbose)?),
         )
+    }
+
+    /// A Python subclass that inherits fastwarmup's `step` gets its own `step` descriptor, so
+    /// CPython's specialized call reaches it as it does on the native classes (see
+    /// `fast_step`).
+    #[classmethod]
+    #[pyo3(signature = (**kwargs))]
+    fn __init_subclass__(
+        cls: &Bound<'_, PyType>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
+        fast_step::install_inherited(cls)?;
+        let py = cls.py();
+        let parent = py
+            .import("builtins")?
+            .getattr("super")?
+            .call1((py.get_type::<PyLRScheduler>(), cls))?;
+        parent.call_method("__init_subclass__", (), kwargs)?;
+        Ok(())
     }
 
     /// The user's function the schedule calls (`lr_lambda`, `scale_fn`) is a reference the

@@ -11,7 +11,7 @@ use pyo3::PyTraverseError;
 
 use crate::nested::Nested;
 use crate::python::args::Args;
-use crate::python::classes::{is_builtin_scheduler, num_attribute, with_kernel};
+use crate::python::classes::{num_attribute, steps_natively, with_kernel};
 use crate::python::convert;
 use crate::python::foreign::PyForeign;
 use crate::python::scheduler::{
@@ -80,7 +80,7 @@ fn nested_of(obj: &Bound<'_, PyAny>) -> PyResult<Nested> {
     {
         return Ok(Nested::Constant(convert::num(obj, "learning_rate")?));
     }
-    if is_builtin_scheduler(obj) {
+    if steps_natively(obj)? {
         let sched = obj.cast::<PyLRScheduler>()?;
         return Ok(Nested::Shared(sched.get().cell.clone()));
     }

@@ -22,8 +22,12 @@ mod polynomial;
 mod step;
 mod warm_restarts;
 
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
+use pyo3::types::PyType;
 
 use crate::pyops::Num;
 use crate::python::convert;
@@ -78,17 +82,84 @@ pub(crate) fn num_attribute<K: 'static>(
     Ok(convert::to_py(slf.py(), value))
 }
 
-/// Whether `obj` is an instance of exactly one of fastwarmup's classes (not a Python
-/// subclass), so it can be stepped in Rust.
-pub(crate) fn is_builtin_scheduler(obj: &Bound<'_, PyAny>) -> bool {
-    let py = obj.py();
-    let ty = obj.get_type();
+/// Whether `ty` is one of fastwarmup's own classes (`LRScheduler` or a native schedule), not a
+/// Python subclass of one.
+pub(crate) fn is_native_class(ty: &Bound<'_, PyType>) -> bool {
+    let py = ty.py();
     macro_rules! any_is {
-        ($($class:ty),*) => { false $(|| ty.is(py.get_type::<$class>()))* };
+        ($($class:ty),*) => { ty.is(py.get_type::<PyLRScheduler>()) $(|| ty.is(py.get_type::<$class>()))* };
     }
-    obj.cast::<PyLRScheduler>()
-        .is_ok_and(|s| s.get().is_native())
-        && native_classes!(any_is)
+    native_classes!(any_is)
+}
+
+/// Whether a Python class in `ty`'s method order, before the first fastwarmup class, defines
+/// one of `names` (a `step` descriptor `fast_step` installed does not count). Methods found
+/// after it (a mixin listed after the fastwarmup base, paddle's own classes in
+/// `fastwarmup.paddle`) are never reached, so they override nothing.
+pub(crate) fn overrides(ty: &Bound<'_, PyType>, names: &[&str]) -> PyResult<bool> {
+    for class in ty.mro().iter() {
+        let class = class.cast_into::<PyType>()?;
+        if is_native_class(&class) {
+            return Ok(false);
+        }
+        let dict = class.getattr("__dict__")?;
+        for name in names {
+            if let Some(value) = dict.get_item(*name).ok() {
+                if !(*name == "step" && fast_step::is_installed(&class, &value)?) {
+                    return Ok(true);
+                }
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Whether `obj` can be stepped in Rust when nested: a fastwarmup schedule, or an instance of
+/// a Python subclass of one that overrides none of the methods a nest calls (`step`,
+/// `__call__`, `get_lr`, `_get_closed_form_lr`).
+pub(crate) fn steps_natively(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let Ok(sched) = obj.cast::<PyLRScheduler>() else {
+        return Ok(false);
+    };
+    if !sched.get().is_native() {
+        return Ok(false);
+    }
+    let py = obj.py();
+    let base = py.get_type::<PyLRScheduler>();
+    for class in obj.get_type().mro().iter() {
+        let class = class.cast_into::<PyType>()?;
+        if is_native_class(&class) {
+            // A bare `LRScheduler` has no schedule of its own to step.
+            return Ok(!class.is(&base) && !overrides(&obj.get_type(), &["step", "__call__"])?);
+        }
+    }
+    Ok(false)
+}
+
+/// The name `verbose` prints for an instance of `ty`: `None` for fastwarmup's own classes and
+/// subclasses of the same name (their kernel's), else the Python class's name, interned (one
+/// leaked string per distinct subclass name, as the kernel keeps a `&'static str`).
+pub(crate) fn display_name(ty: &Bound<'_, PyType>) -> PyResult<Option<&'static str>> {
+    static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let name = ty.name()?.to_string();
+    for class in ty.mro().iter() {
+        let class = class.cast_into::<PyType>()?;
+        if is_native_class(&class) {
+            if class.name()?.to_string() == name {
+                return Ok(None);
+            }
+            break;
+        }
+    }
+    let mut names = NAMES
+        .lock()
+        .map_err(|_| PyRuntimeError::new_err("class name table poisoned"))?;
+    if let Some(interned) = names.get(name.as_str()) {
+        return Ok(Some(interned));
+    }
+    let interned: &'static str = Box::leak(name.into_boxed_str());
+    names.insert(interned);
+    Ok(Some(interned))
 }
 
 /// Register the classes in the native module, each with its own `step` (see `fast_step`).
