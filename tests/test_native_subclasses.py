@@ -14,11 +14,12 @@ import sys
 import numpy as np
 import pytest
 
+from fastwarmup import lr
+
 import _subclassed
 from _configs import random_configs
 from _libs import IMPLEMENTED, SEED, SELFCHECK
 from _parity import Pair, make_ops
-from fastwarmup import lr
 
 pytestmark = pytest.mark.fastwarmup_only
 
