@@ -16,6 +16,7 @@ __all__ = [
     "CosineAnnealingDecay",
     "CosineAnnealingWarmRestarts",
     "CyclicLR",
+    "CyclicalCosineDecay",
     "ExponentialDecay",
     "InverseTimeDecay",
     "LRScheduler",
@@ -26,11 +27,13 @@ __all__ = [
     "MultiplicativeDecay",
     "NaturalExpDecay",
     "NoamDecay",
+    "OneCycleDecay",
     "OneCycleLR",
     "PiecewiseDecay",
     "PolynomialDecay",
     "ReduceOnPlateau",
     "StepDecay",
+    "TwoStepCosineDecay",
     "_NoOp",
     "__version__",
     "_set_state",
@@ -648,3 +651,121 @@ class ReduceOnPlateau(LRScheduler):
     def best(self) -> float | int | np.number[Any] | npt.NDArray[Any] | None: ...
     @property
     def num_bad_epochs(self) -> int: ...
+
+# PaddleOCR's schedulers (ppocr/optimizer/lr_scheduler.py), re-exported by fastwarmup.ocr.
+
+class CyclicalCosineDecay(LRScheduler):
+    """PaddleOCR's cyclical cosine decay:
+    ``lr = eta_min + 0.5 * (base_lr - eta_min) * (1 + cos(pi * (epoch % cycle) / cycle))``,
+    and ``lr = base_lr`` at epoch 0. ``T_max`` is accepted and unused, as in PaddleOCR."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> CyclicalCosineDecay: ...
+    def __init__(
+        self,
+        learning_rate: float,
+        T_max: Any,
+        cycle: float = 1,
+        last_epoch: int = -1,
+        eta_min: float = 0.0,
+        verbose: bool = False,
+    ) -> None:
+        """Validate the arguments, then take paddle's first step.
+
+        Raises:
+            TypeError: ``T_max`` is missing, or ``learning_rate``/``cycle``/``eta_min`` is not
+                a number.
+            ValueError: ``cycle`` is not > 0 or not finite, ``eta_min`` is not finite, or
+                ``learning_rate`` is negative or not finite.
+        """
+    @property
+    def cycle(self) -> float: ...
+    @property
+    def eta_min(self) -> float: ...
+
+class OneCycleDecay(LRScheduler):
+    """PaddleOCR's one-cycle policy: from ``initial_lr = max_lr / div_factor`` up to
+    ``max_lr`` until step ``float(pct_start * total_steps) - 1``, then down to
+    ``min_lr = initial_lr / final_div_factor`` at step ``total_steps - 1`` (``three_phase``:
+    back to ``initial_lr`` until step ``float(2 * pct_start * total_steps) - 2`` first), with
+    ``total_steps = epochs * steps_per_epoch``. In a phase from ``start_step`` (the previous
+    ``end_step``, 0 first) to ``end_step``,
+    ``pct = (step - start_step) / (end_step - start_step)`` and
+    ``lr = end + (start - end) / 2.0 * (cos(pi * pct) + 1)`` (``'cos'``) or
+    ``lr = (end - start) * pct + start`` (``'linear'``).
+
+    Raises:
+        ValueError: stepping (or ``precompute``) past ``total_steps``.
+        ZeroDivisionError: a step in a phase of length 0.0 (as in PaddleOCR).
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> OneCycleDecay: ...
+    def __init__(
+        self,
+        max_lr: float,
+        epochs: int | None = None,
+        steps_per_epoch: int | None = None,
+        pct_start: float = 0.3,
+        anneal_strategy: Literal["cos", "linear"] = "cos",
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        three_phase: bool = False,
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None:
+        """Validate the arguments (in PaddleOCR's order), then take paddle's first step.
+
+        Raises:
+            TypeError: ``epochs``/``steps_per_epoch`` is missing or not an int, ``pct_start``
+                or another argument is not a number.
+            ValueError: ``epochs``/``steps_per_epoch`` is not a positive int (a float
+                included), ``pct_start`` is not a float in [0, 1], ``anneal_strategy`` is not
+                ``'cos'`` or ``'linear'``, ``max_lr`` is negative, or a value is not finite.
+            ZeroDivisionError: ``div_factor`` or ``final_div_factor`` is 0, or the first step
+                falls in a phase of length 0.
+        """
+    @property
+    def total_steps(self) -> int: ...
+    @property
+    def max_lr(self) -> float: ...
+    @property
+    def initial_lr(self) -> float: ...
+    @property
+    def min_lr(self) -> float: ...
+    @property
+    def _schedule_phases(self) -> list[dict[str, float]]: ...
+
+class TwoStepCosineDecay(LRScheduler):
+    """PaddleOCR's two-period cosine annealing: paddle's ``CosineAnnealingDecay`` with
+    ``T = T_max1`` while ``epoch <= T_max1`` and ``T = T_max2`` after. ``step()`` follows the
+    recurrence ``lr = (1 + cos(pi * epoch / T)) / (1 + cos(pi * (epoch - 1) / T))
+    * (last_lr - eta_min) + eta_min`` (``base_lr`` at epoch 0;
+    ``last_lr + (base_lr - eta_min) * (1 - cos(pi / T)) / 2`` where
+    ``(epoch - 1 - T) % (2 * T) == 0``); ``step(epoch)`` takes the closed form
+    ``lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T)) / 2``."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> TwoStepCosineDecay: ...
+    def __init__(
+        self,
+        learning_rate: float,
+        T_max1: int,
+        T_max2: int,
+        eta_min: float = 0,
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None:
+        """Validate the arguments, then take paddle's first step.
+
+        Raises:
+            TypeError: ``T_max1``/``T_max2`` is not an int, or ``learning_rate``/``eta_min``
+                not a number.
+            ValueError: ``T_max1``/``T_max2`` is not > 0, ``eta_min`` is not finite, or
+                ``learning_rate`` is negative or not finite.
+        """
+    def _get_closed_form_lr(self) -> float:
+        """The closed form at ``last_epoch`` (what ``step(epoch)`` uses)."""
+    @property
+    def T_max1(self) -> int: ...
+    @property
+    def T_max2(self) -> int: ...
+    @property
+    def eta_min(self) -> float: ...

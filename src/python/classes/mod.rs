@@ -6,6 +6,7 @@ mod rate_and_one;
 
 mod cosine_annealing;
 mod cyclic;
+mod cyclical_cosine;
 mod exponential;
 mod inverse_time;
 mod lambda;
@@ -16,10 +17,12 @@ mod multiplicative;
 mod natural_exp;
 mod noam;
 mod one_cycle;
+mod one_cycle_decay;
 mod piecewise;
 mod plateau;
 mod polynomial;
 mod step;
+mod two_step_cosine;
 mod warm_restarts;
 
 use std::collections::BTreeSet;
@@ -57,7 +60,10 @@ macro_rules! native_classes {
             lambda::PyLambdaDecay,
             multiplicative::PyMultiplicativeDecay,
             cyclic::PyCyclicLR,
-            plateau::PyReduceOnPlateau
+            plateau::PyReduceOnPlateau,
+            cyclical_cosine::PyCyclicalCosineDecay,
+            one_cycle_decay::PyOneCycleDecay,
+            two_step_cosine::PyTwoStepCosineDecay
         )
     };
 }
