@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         for finding in found:
             print(finding)
         findings += len(found)
-    if not args.quiet:
+    if not args.quiet and len(texts) > unusable:
         checked = len(texts) - unusable
         noun = "spec" if checked == 1 else "specs"
         if findings:
@@ -598,11 +598,8 @@ def _values(
         low, high = float(np.nanmin(post)), float(np.nanmax(post))
         if high > 0 and low >= high * NEVER_DECAYS_RATIO:
             where = f"after the warm-up (step {w:,})" if w else "from the first step"
-            ctx.add(
-                blame,
-                f"the lr never decays: it stays at {high!r} {where} to the end",
-                "never-decays",
-            )
+            stays = f"stays at {high!r}" if low == high else f"stays between {low!r} and {high!r}"
+            ctx.add(blame, f"the lr never decays: it {stays} {where} to the end", "never-decays")
         elif low < high and float(v[-1]) == low and not ctx.has("zero-lr"):
             above = np.flatnonzero(post != low)
             start = w + int(above[-1]) + 1 if above.size else w

@@ -20,7 +20,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from fastwarmup.cli import schedule
+from fastwarmup.cli import schedule, show
 from fastwarmup.cli.spec import Spec, fail, load
 
 FORMATS = (".npy", ".csv", ".parquet")
@@ -68,11 +68,8 @@ def _check_total(spec: Spec) -> None:
         schedule.advance(probe, spec.steps - 1, float("nan"))
         probe.precompute(1)
     except ValueError as error:
-        past = schedule.past_total(error, spec.scheduler)
-        if past is None:
-            raise
-        hint = f" (--steps {past.valid} at most)" if past.valid else ""
-        fail(f"{spec.label}: {spec.steps:,} steps step past the schedule's total: {error}{hint}")
+        show.past_total(spec, error)
+        raise
 
 
 def _write_file(output: str, writer: Any, *args: Any) -> None:

@@ -74,11 +74,11 @@ def run(args: argparse.Namespace) -> int:
         load(text, step_each_epoch=args.step_each_epoch, steps=args.steps)
         for text in (args.spec or [None])
     ]
-    series = [(spec, show.compute(spec)) for spec in specs]
-    figure_class = _matplotlib()
     directory = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(directory):
         fail(f"{output}: cannot write: no such directory {directory}")
+    series = [(spec, show.compute(spec)) for spec in specs]
+    figure_class = _matplotlib()
 
     figure = figure_class(figsize=(width / DPI, height / DPI), dpi=DPI, layout="constrained")
     axes = figure.add_subplot()

@@ -4,6 +4,7 @@ in the terminal."""
 from __future__ import annotations
 
 import argparse
+import itertools
 import shutil
 import sys
 from typing import Any
@@ -39,11 +40,17 @@ def compute(spec: Spec) -> np.ndarray:
     try:
         return schedule.values(spec.scheduler, spec.steps)
     except ValueError as error:
-        past = schedule.past_total(error, spec.scheduler)
-        if past is None:
-            raise
+        past_total(spec, error)
+        raise
+
+
+def past_total(spec: Spec, error: ValueError) -> None:
+    """Fails with one line if ``error`` is a one-cycle schedule stepped past its total."""
+    past = schedule.past_total(error, spec.scheduler)
+    if past is not None:
         hint = f" (--steps {past.valid} at most)" if past.valid else ""
-        fail(f"{spec.label}: {spec.steps:,} steps step past the schedule's total: {error}{hint}")
+        run = f"a {spec.steps:,}-step run"
+        fail(f"{spec.label}: {run} steps past the schedule's total: {error}{hint}")
 
 
 def _can_encode(text: str) -> bool:
@@ -81,8 +88,10 @@ def header(spec: Spec) -> list[str]:
             "steps per epoch (--step-each-epoch)"
         )
     else:
-        what = "fastwarmup spec" if spec.kind == "fastwarmup" else "expression"
-        lines.append(f"{spec.label}: {what}" if spec.kind != "expression" else "expression")
+        if spec.kind == "fastwarmup":
+            lines.append(f"{spec.label}: fastwarmup spec")
+        else:
+            lines.append(f"expression: {spec.label}")
         if spec.kind == "fastwarmup":
             lines.append(f"  {spec.source}")
         origin = (
@@ -103,12 +112,24 @@ def marked_steps(spec: Spec, v: np.ndarray, parts: list[schedule.Phase]) -> list
         marks[warm[0] - 1] = "last warm-up step"
         if warm[0] < n:
             marks[warm[0]] = "first step after warm-up"
-    for phase in parts[1:MAX_PHASE_ROWS]:
-        marks.setdefault(phase.start, f"{phase.kind} starts")
+    for before, phase in itertools.pairwise(parts[:MAX_PHASE_ROWS]):
+        marks.setdefault(phase.start, _change(before, phase))
     peak = int(np.nanargmax(v)) if n else 0
     marks.setdefault(peak, "highest lr")
     marks[n - 1] = "last step" if n > 1 else "first and last step"
     return sorted(marks.items())
+
+
+def _change(before: schedule.Phase, phase: schedule.Phase) -> str:
+    if phase.kind == "restart":
+        return "restart"
+    if phase.kind == "constant" and phase.first < before.last:
+        return "lr drops (milestone)"
+    if phase.kind == "constant" and phase.first > before.last:
+        return "lr rises"
+    if phase.kind == "constant":
+        return "lr stops changing"
+    return f"{phase.kind} starts"
 
 
 def render(
