@@ -91,7 +91,7 @@ pub(crate) fn install(ty: &Bound<'_, PyType>, rule: StepRule) -> PyResult<()> {
 pub(crate) fn install_inherited(cls: &Bound<'_, PyType>) -> PyResult<()> {
     for class in cls.mro().iter().skip(1) {
         let class = class.cast_into::<PyType>()?;
-        if let Some(found) = class.getattr("__dict__")?.get_item("step").ok() {
+        if let Ok(found) = class.getattr("__dict__")?.get_item("step") {
             if is_installed(&class, &found)? {
                 install(cls, StepRule::Class)?;
             }

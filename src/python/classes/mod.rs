@@ -110,7 +110,7 @@ pub(crate) fn overrides(ty: &Bound<'_, PyType>, names: &[&str]) -> PyResult<bool
         }
         let dict = class.getattr("__dict__")?;
         for name in names {
-            if let Some(value) = dict.get_item(*name).ok() {
+            if let Ok(value) = dict.get_item(*name) {
                 if !(*name == "step" && fast_step::is_installed(&class, &value)?) {
                     return Ok(true);
                 }
