@@ -21,9 +21,11 @@ install-test: $(PY) ## install the package, test tools and paddlepaddle==3.3.1 (
 	$(PY) -m pip install --quiet ".[test,parity,dev]"
 
 .PHONY: demo
-demo: $(PY) ## the main job: the seed schedule, and precompute speed and exactness against paddle
-	$(PY) -m pip install --quiet ".[parity]"
-	$(PY) -m fastwarmup
+demo: $(PY) ## the main job: `fastwarmup show` on the built-in PaddleOCR example, and its plot in lr.png
+	$(PY) -m pip install --quiet ".[cli,plot]"
+	$(VENV)/bin/fastwarmup show
+	$(VENV)/bin/fastwarmup plot -o lr.png
+	@echo "wrote lr.png; try: $(VENV)/bin/fastwarmup show path/to/your/paddleocr_config.yml --step-each-epoch N"
 
 .PHONY: lint
 lint: $(PY) ## cargo fmt --check, clippy -D warnings, ruff

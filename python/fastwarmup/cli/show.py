@@ -80,9 +80,15 @@ def header(spec: Spec) -> list[str]:
     lines = []
     if spec.kind == "paddleocr":
         lr_config = spec.config.get("Optimizer", {}).get("lr", {}) or {}
-        name = lr_config.get("name", "Const") if isinstance(lr_config, dict) else "?"
-        lines.append(f"{spec.label}: PaddleOCR config, Optimizer.lr.name {name}")
-        lines.append(f"  {spec.source}")
+        name = lr_config.get("name") if isinstance(lr_config, dict) else None
+        what = f"Optimizer.lr.name {name}" if name else "Optimizer.lr without a name (constant)"
+        lines.append(f"{spec.label}: PaddleOCR config, {what}")
+        shown = (
+            "fastwarmup/cli/example_det.yml in the installed package"
+            if not spec.text
+            else spec.source
+        )
+        lines.append(f"  {shown}")
         lines.append(
             f"  {spec.steps:,} steps = Global.epoch_num {spec.epochs} x {spec.step_each_epoch} "
             "steps per epoch (--step-each-epoch)"
