@@ -76,17 +76,40 @@ class LRScheduler(_TorchLRScheduler):
 
     def step(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         """Step the schedule once, then set every group's lr (after ``optimizer.step()``)."""
-        if self._constructed:
-            if args and isinstance(args[0], torch.Tensor):
-                args = (float(args[0]), *args[1:])
-            elif isinstance(kwargs.get("metrics"), torch.Tensor):
-                kwargs["metrics"] = float(kwargs["metrics"])
-            self.schedule.step(*args, **kwargs)
-        else:
+        if not self._constructed:
+            # The step PyTorch's __init__ takes: the schedule stays at its current value.
             self._ratios = _ratios(self.base_lrs)
-        # PyTorch's own step: its order check, _step_count, last_epoch, get_lr(), the groups'
-        # lr (tensors filled in place) and _last_lr.
-        super().step()
+            super().step()
+            return
+        if args and isinstance(args[0], torch.Tensor):
+            args = (float(args[0]), *args[1:])
+        elif isinstance(kwargs.get("metrics"), torch.Tensor):
+            kwargs["metrics"] = float(kwargs["metrics"])
+        self.schedule.step(*args, **kwargs)
+        if self._step_count < 2:
+            # The first step goes through PyTorch's own step, for its check of the call order
+            # (it warns when scheduler.step() comes before optimizer.step()).
+            super().step()
+            return
+        # Later steps do what PyTorch's step does, without its per-step context managers.
+        self._step_count += 1
+        self.last_epoch += 1
+        self._last_lr = self._set_groups(self.schedule())
+
+    def _set_groups(self, value: float) -> list[Any]:
+        """Set each group's lr to ``value * ratio`` (a tensor lr is filled in place); returns
+        the new lrs as ``get_last_lr()`` gives them (tensors cloned)."""
+        last = []
+        for group, ratio in zip(self.optimizer.param_groups, self._ratios):  # noqa: B905
+            lr = value * ratio
+            current = group["lr"]
+            if type(current) is not float and isinstance(current, torch.Tensor):
+                current.fill_(lr)
+                last.append(current.clone())
+            else:
+                group["lr"] = lr
+                last.append(lr)
+        return last
 
     def get_lr(self) -> list[float]:
         """The lr of each group for the schedule's current value (no side effects)."""
@@ -122,15 +145,7 @@ class LRScheduler(_TorchLRScheduler):
         self._ratios = ratios
         self.last_epoch = int(state_dict["last_epoch"])
         self._step_count = int(state_dict["_step_count"])
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
-            if isinstance(group["lr"], torch.Tensor):
-                group["lr"].fill_(lr)
-            else:
-                group["lr"] = lr
-        self._last_lr = [
-            g["lr"].clone() if isinstance(g["lr"], torch.Tensor) else g["lr"]
-            for g in self.optimizer.param_groups
-        ]
+        self._last_lr = self._set_groups(self.schedule())
 
 
 def _float(value: Any) -> float:
