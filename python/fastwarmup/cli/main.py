@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -39,6 +40,11 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _wrap(text: str) -> str:
+    """Paragraphs filled to the help width (the formatter keeps line breaks as written)."""
+    return "\n\n".join(textwrap.fill(p, 96) for p in text.split("\n\n"))
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -90,9 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     show = sub.add_parser(
         "show",
         help="the schedule as built, its phases, marked steps and a terminal plot",
-        description="Print the schedule as built (class tree with its arguments), its total "
-        "steps, a phase table (warmup, decay, constant, restart), the lr at marked steps "
-        "(first, warm-up end, phase starts, last) and a plot drawn in the terminal.",
+        description=_wrap(
+            "Print the schedule as built (class tree with its arguments), its total "
+            "steps, a phase table (warmup, decay, constant, restart), the lr at marked steps "
+            "(first, warm-up end, phase starts, last) and a plot drawn in the terminal."
+        ),
         epilog="examples:\n  fastwarmup show\n"
         "  fastwarmup show configs/rec/rec_svtr.yml --step-each-epoch 400\n"
         "  fastwarmup show 'LinearWarmup(PolynomialDecay(0.1, 1000, end_lr=0.0), 100, 0.0, 0.1)'",
@@ -116,9 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
     plot = sub.add_parser(
         "plot",
         help="draw one or more schedules to a PNG or SVG (needs matplotlib)",
-        description="Draw one or more schedules on one figure, one legend entry each, with "
-        "phase boundaries marked. The format follows the file's extension (.png, .svg, .pdf). "
-        "Needs matplotlib: pip install 'fastwarmup[plot]'.",
+        description=_wrap(
+            "Draw one or more schedules on one figure, one legend entry each, with "
+            "phase boundaries marked. The format follows the file's extension (.png, .svg, .pdf). "
+            "Needs matplotlib: pip install 'fastwarmup[plot]'."
+        ),
         epilog="examples:\n  fastwarmup plot -o lr.png\n"
         "  fastwarmup plot det.yml rec.yml -o lr.svg --epochs --log\n"
         "  fastwarmup plot 'OneCycleLR(0.1, 5000)' --steps 5000 --size 1200x600 -o onecycle.png",
@@ -142,15 +152,18 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="find mistakes in configs; exit 0 clean, 1 findings, 2 unusable input",
-        description="Find the mistakes that cost a training run: lists of boundaries that do not "
-        "fit their values, boundaries at or past the end of the run, a warm-up that rounds to "
-        "zero steps or outlasts the run, numbers YAML reads as strings, keys the builder "
-        "ignores, a jump where the warm-up hands over, a schedule that bottoms out early or "
-        "never decays, a negative, NaN or zero lr where training happens, OneCycle stepped past "
-        "its total, and values PaddleOCR would refuse. One line per finding, "
-        "'file:line: key: message [kind]'.\n\n"
-        "exit status: 0 clean, 1 findings, 2 unusable input (a missing or unparsable file, "
-        "something that is neither a config, a spec nor an expression).",
+        description=_wrap(
+            "Find the mistakes that cost a training run: lists of boundaries that do not "
+            "fit their values, boundaries at or past the end of the run, a warm-up that rounds to "
+            "zero steps or outlasts the run, numbers YAML reads as strings, keys the builder "
+            "ignores, a jump where the warm-up hands over, a schedule that bottoms out early or "
+            "never decays, a negative, NaN or zero lr where training happens, OneCycle stepped "
+            "past its total, and values the builder refuses. One line per finding, "
+            "'file:line: key: message [kind]'.\n\n"
+            "exit status: 0 clean, 1 findings (a value the builder refuses included), 2 unusable "
+            "input (a missing or unparsable file, something that is neither a config, a spec nor "
+            "an expression, an unknown name in an expression)."
+        ),
         epilog="examples:\n  fastwarmup check configs/det/*.yml --step-each-epoch 125\n"
         "  fastwarmup check my_spec.json",
         formatter_class=_Formatter,
@@ -162,10 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser(
         "export",
         help="write the values to .npy, .csv or .parquet, streamed in chunks",
-        description="Write the schedule's values, equal to precompute() bit for bit: .npy, "
-        ".csv (step,lr; each lr written so that it reads back exactly) or .parquet (columns "
-        "step, lr; needs pyarrow). '-o -' writes CSV to stdout. Any length streams in "
-        "chunks with bounded memory; a progress bar shows on a terminal (needs tqdm).",
+        description=_wrap(
+            "Write the schedule's values, equal to precompute() bit for bit: .npy, "
+            ".csv (step,lr; each lr written so that it reads back exactly) or .parquet (columns "
+            "step, lr; needs pyarrow). '-o -' writes CSV to stdout. Any length streams in "
+            "chunks with bounded memory; a progress bar shows on a terminal (needs tqdm)."
+        ),
         epilog="examples:\n  fastwarmup export my.yml --steps 100000000 --dtype float32 -o lr.npy\n"
         "  fastwarmup export 'StepDecay(0.1, 30)' --steps 100 -o - | head",
         formatter_class=_Formatter,
