@@ -8,7 +8,7 @@ import math
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -175,9 +175,11 @@ def check(
 def _paddleocr(
     ctx: _Context, text: str | None, config: dict[str, Any], per_epoch: int, steps: int | None
 ) -> None:
-    global_ = config.get("Global") if isinstance(config.get("Global"), dict) else {}
-    optimizer = config.get("Optimizer") if isinstance(config.get("Optimizer"), dict) else {}
-    lr = optimizer.get("lr") if isinstance(optimizer, dict) else None
+    global_: dict[str, Any] = config["Global"] if isinstance(config.get("Global"), dict) else {}
+    optimizer: dict[str, Any] = (
+        config["Optimizer"] if isinstance(config.get("Optimizer"), dict) else {}
+    )
+    lr = optimizer.get("lr")
     _string_numbers(ctx, "Global.epoch_num", global_.get("epoch_num", 0))
     _string_numbers(ctx, "Optimizer", optimizer)
     epochs = global_.get("epoch_num")
@@ -241,7 +243,7 @@ def _paddleocr_static(
                 )
     elif name == "LinearWarmupCosine":
         value = lr.get("warmup_steps", 5000)
-        warmup_steps = value if _is_number(value) else 0
+        warmup_steps = int(value) if _is_number(value) else 0
     warmup_key = "warmup_steps" if name == "LinearWarmupCosine" else "warmup_epoch"
     if total is not None and warmup_steps >= total > 0:
         ctx.add(
@@ -436,7 +438,7 @@ def _step_past_end(
 # --- shared ------------------------------------------------------------------------------------
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 

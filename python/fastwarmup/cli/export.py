@@ -136,7 +136,7 @@ def _npy(stream: IO[bytes], spec: Spec, dtype: Any, chunk: int, advance: Any, _:
         np.lib.format.write_array_header_1_0(stream, header)
     )
     for block in schedule.chunks(spec.scheduler, spec.steps, chunk, dtype):
-        stream.write(memoryview(np.ascontiguousarray(block)).cast("B"))
+        stream.write(np.ascontiguousarray(block).data)
         advance(len(block))
 
 

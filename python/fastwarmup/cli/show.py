@@ -184,7 +184,7 @@ def render(
     out += _table(rows)
 
     if plot:
-        scale = float(spec.step_each_epoch) if with_epochs else 1.0
+        scale = float(spec.step_each_epoch) if spec.step_each_epoch else 1.0
         label = "epoch" if with_epochs else "step"
         out += ["", "learning rate" + (" (log scale)" if log else "")]
         out += [
