@@ -58,7 +58,10 @@ class OptaxSchedule:
         _check_integer(count.dtype)
         if (count < 0).any():
             raise ValueError(f"count must be >= 0, got {count}")
-        return self.table[np.minimum(count, last)]
+        index = np.minimum(count, last)
+        if index.ndim == 0:  # the common eager call: a cheaper dispatch than indexing
+            return jax.lax.dynamic_index_in_dim(self.table, int(index), keepdims=False)
+        return self.table[index]
 
     def __repr__(self) -> str:
         return f"OptaxSchedule(num_steps={self.num_steps}, dtype={self.table.dtype})"
