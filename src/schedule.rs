@@ -6,6 +6,7 @@
 //! one). Every step is transactional: on error the kernel is left as it was.
 
 use std::any::Any;
+use std::sync::Arc;
 
 use crate::callback::Callback;
 use crate::error::{CoreError, CoreResult};
@@ -26,7 +27,7 @@ pub struct Common {
     pub verbose: bool,
     /// The name `verbose` prints where it is not the kernel's class name: a Python subclass's
     /// (paddle prints `type(self).__name__`), set by the binding layer.
-    pub display_name: Option<&'static str>,
+    pub display_name: Option<Arc<str>>,
 }
 
 impl Common {
@@ -45,7 +46,7 @@ impl Common {
 /// One `verbose` line: `Epoch {epoch}: {class_name} set learning rate to {lr}.`
 #[derive(Clone, Debug, PartialEq)]
 pub struct VerboseLine {
-    pub class_name: &'static str,
+    pub class_name: Arc<str>,
     pub epoch: i64,
     pub lr: Num,
 }
@@ -74,7 +75,10 @@ impl Log {
     pub fn emit(&mut self, class_name: &'static str, common: &Common) {
         if common.verbose && !self.muted {
             self.lines.push(VerboseLine {
-                class_name: common.display_name.unwrap_or(class_name),
+                class_name: common
+                    .display_name
+                    .clone()
+                    .unwrap_or_else(|| class_name.into()),
                 epoch: common.last_epoch,
                 lr: common.last_lr,
             });

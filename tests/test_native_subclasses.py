@@ -60,17 +60,70 @@ def values(sched, n: int) -> list:
     return out
 
 
-def test_plain_subclass_gets_its_own_step_descriptor() -> None:
+def test_direct_subclasses_get_their_own_step_descriptor() -> None:
     class Plain(lr.PolynomialDecay):
         pass
 
     class Deeper(Plain):
         pass
 
-    for cls in (Plain, Deeper):
-        step = cls.__dict__["step"]
-        assert type(step) is type(lr.PolynomialDecay.__dict__["step"])
-        assert step.__objclass__ is cls
+    step = Plain.__dict__["step"]
+    assert type(step) is type(lr.PolynomialDecay.__dict__["step"])
+    assert step.__objclass__ is Plain
+    # Below a Python class, step is inherited as Python inherits it (see the next test).
+    assert "step" not in Deeper.__dict__
+
+
+def test_a_step_patched_onto_a_python_parent_reaches_its_subclasses(plr) -> None:
+    def run(module):
+        calls = []
+        parent = type("Parent", (module.PolynomialDecay,), {})
+        child = type("Child", (parent,), {})
+        original = parent.step
+        parent.step = lambda self, epoch=None: (calls.append(epoch), original(self, epoch))[1]
+        s = child(1.0, 10)
+        s.step()
+        s.step(4)
+        return calls, s()
+
+    assert run(lr) == run(plr) == ([None, None, 4], run(plr)[1])
+
+
+def test_base_step_of_a_python_lrscheduler_subclass_is_paddles_base_step(plr) -> None:
+    def run(module):
+        s = module.CosineAnnealingWarmRestarts(1.0, 3, T_mult=2)
+        for _ in range(5):
+            s.step()
+        module.LRScheduler.step(s)
+        module.LRScheduler.step(s)
+        module.LRScheduler.step(s, 7)
+        return s()
+
+    assert run(paddle_module()) == run(plr) == 0.75
+
+
+def test_instance_and_lookup_overrides_keep_a_nest_on_paddles_protocol(plr) -> None:
+    def run(module, how):
+        calls = []
+        if how == "instance step":
+            inner = module.PolynomialDecay(0.1, 50)
+            original = inner.step
+            inner.step = lambda epoch=None: (calls.append(epoch), original(epoch))[1]
+        else:
+
+            class Looked(module.PolynomialDecay):
+                def __getattribute__(self, name):
+                    found = super().__getattribute__(name)
+                    if name != "step":
+                        return found
+                    return lambda epoch=None: (calls.append(epoch), found(epoch))[1]
+
+            inner = Looked(0.1, 50)
+        outer = module.LinearWarmup(inner, 3, 0.0, 0.1)
+        return values(outer, 10), len(calls)
+
+    for how in ("instance step", "__getattribute__"):
+        assert run(lr, how) == run(plr, how), how
 
 
 def test_a_python_step_is_kept_and_inherited() -> None:

@@ -83,22 +83,34 @@ pub(crate) fn install(ty: &Bound<'_, PyType>, rule: StepRule) -> PyResult<()> {
     ty.setattr("step", descriptor)
 }
 
-/// Give a new Python subclass `cls` its own `step` descriptor when the `step` it inherits is
-/// one `install` made (CPython 3.11 specializes a method-descriptor call only on the
-/// descriptor's own class). A `step` the subclass (or a Python class it inherits from)
-/// defines is left alone, as is `ReduceOnPlateau`'s. An inherited base rule becomes the class
-/// rule: both take the same step for a kernel whose class has no `step` of its own.
+/// Give a new Python subclass `cls` its own `step` descriptor when it derives directly from a
+/// fastwarmup class whose `step` is one `install` made (CPython 3.11 specializes a
+/// method-descriptor call only on the descriptor's own class), following that class's rule:
+/// paddle's base step under `LRScheduler`, the class's own under the others. A class further
+/// down (with a Python class between it and fastwarmup's) keeps inheriting `step` as Python
+/// does, so a `step` patched onto that Python class later still reaches it; it misses the
+/// specialized call. `ReduceOnPlateau`'s own `step` is not one of ours.
 pub(crate) fn install_inherited(cls: &Bound<'_, PyType>) -> PyResult<()> {
-    for class in cls.mro().iter().skip(1) {
-        let class = class.cast_into::<PyType>()?;
-        if let Ok(found) = class.getattr("__dict__")?.get_item("step") {
-            if is_installed(&class, &found)? {
-                install(cls, StepRule::Class)?;
-            }
-            return Ok(());
-        }
+    let mro = cls.mro();
+    let Ok(next) = mro.get_item(1) else {
+        return Ok(());
+    };
+    let next = next.cast_into::<PyType>()?;
+    if !crate::python::classes::is_native_class(&next) {
+        return Ok(());
     }
-    Ok(())
+    let Ok(inherited) = next.getattr("__dict__")?.get_item("step") else {
+        return Ok(());
+    };
+    if !is_installed(&next, &inherited)? {
+        return Ok(());
+    }
+    let rule = if next.is(cls.py().get_type::<PyLRScheduler>()) {
+        StepRule::Base
+    } else {
+        StepRule::Class
+    };
+    install(cls, rule)
 }
 
 /// Whether `value`, found as `step` in `class.__dict__`, is a descriptor `install` made: on a

@@ -148,7 +148,7 @@ fn load(sched: &Bound<'_, PyLRScheduler>, schedule: &Bound<'_, PyTuple>) -> PyRe
         }
     }
     Ok(sched.get().cell.update(|k| {
-        let display_name = k.common().display_name;
+        let display_name = k.common().display_name.clone();
         *k.common_mut() = Common {
             base_lr,
             last_lr,

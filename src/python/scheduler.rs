@@ -160,7 +160,7 @@ pub(crate) fn print_lines(
         let name = if own_verbose && i + 1 == lines.len() {
             slf.get_type().name()?.to_string()
         } else {
-            line.class_name.to_owned()
+            line.class_name.to_string()
         };
         let lr = convert::to_py(py, line.lr);
         let text = format!(

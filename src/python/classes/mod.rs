@@ -25,8 +25,7 @@ mod step;
 mod two_step_cosine;
 mod warm_restarts;
 
-use std::collections::BTreeSet;
-use std::sync::Mutex;
+use std::sync::Arc;
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -121,8 +120,10 @@ pub(crate) fn overrides(ty: &Bound<'_, PyType>, names: &[&str]) -> PyResult<bool
 }
 
 /// Whether `obj` can be stepped in Rust when nested: a fastwarmup schedule, or an instance of
-/// a Python subclass of one that overrides none of the methods a nest calls (`step`,
-/// `__call__`, `get_lr`, `_get_closed_form_lr`).
+/// a Python subclass of one that overrides none of the methods paddle's `LinearWarmup` reaches
+/// through it (`step`, `__call__`, `get_lr`, `_get_closed_form_lr`, or attribute lookup
+/// itself), on its class or on the instance. Decided when the `LinearWarmup` is built: a
+/// method assigned to the class afterwards is not seen.
 pub(crate) fn steps_natively(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
     let Ok(sched) = obj.cast::<PyLRScheduler>() else {
         return Ok(false);
@@ -130,23 +131,29 @@ pub(crate) fn steps_natively(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
     if !sched.get().is_native() {
         return Ok(false);
     }
+    let own = obj.getattr("__dict__")?;
+    for name in ["step", "get_lr", "_get_closed_form_lr"] {
+        if own.contains(name)? {
+            return Ok(false);
+        }
+    }
     let py = obj.py();
     let base = py.get_type::<PyLRScheduler>();
     for class in obj.get_type().mro().iter() {
         let class = class.cast_into::<PyType>()?;
         if is_native_class(&class) {
             // A bare `LRScheduler` has no schedule of its own to step.
-            return Ok(!class.is(&base) && !overrides(&obj.get_type(), &["step", "__call__"])?);
+            return Ok(!class.is(&base)
+                && !overrides(&obj.get_type(), &["step", "__call__", "__getattribute__"])?);
         }
     }
     Ok(false)
 }
 
 /// The name `verbose` prints for an instance of `ty`: `None` for fastwarmup's own classes and
-/// subclasses of the same name (their kernel's), else the Python class's name, interned (one
-/// leaked string per distinct subclass name, as the kernel keeps a `&'static str`).
-pub(crate) fn display_name(ty: &Bound<'_, PyType>) -> PyResult<Option<&'static str>> {
-    static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+/// subclasses of the same name (their kernel's), else the Python class's name, read when the
+/// scheduler is constructed.
+pub(crate) fn display_name(ty: &Bound<'_, PyType>) -> PyResult<Option<Arc<str>>> {
     let name = ty.name()?.to_string();
     for class in ty.mro().iter() {
         let class = class.cast_into::<PyType>()?;
@@ -157,15 +164,7 @@ pub(crate) fn display_name(ty: &Bound<'_, PyType>) -> PyResult<Option<&'static s
             break;
         }
     }
-    let mut names = NAMES
-        .lock()
-        .map_err(|_| PyRuntimeError::new_err("class name table poisoned"))?;
-    if let Some(interned) = names.get(name.as_str()) {
-        return Ok(Some(interned));
-    }
-    let interned: &'static str = Box::leak(name.into_boxed_str());
-    names.insert(interned);
-    Ok(Some(interned))
+    Ok(Some(name.into()))
 }
 
 /// Register the classes in the native module, each with its own `step` (see `fast_step`).
