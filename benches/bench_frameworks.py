@@ -155,7 +155,12 @@ def keras_of(keras, name: str):
 
 
 def x64(jax):
-    return jax.enable_x64(True)
+    """``jax.enable_x64(True)`` (jax >= 0.7), or ``jax.experimental``'s before it."""
+    if hasattr(jax, "enable_x64"):
+        return jax.enable_x64(True)
+    from jax import experimental
+
+    return experimental.enable_x64()
 
 
 # --- paddle's values, the reference ----------------------------------------------------------

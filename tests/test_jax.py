@@ -26,6 +26,15 @@ STEPS = 300
 PAST = 20  # steps trained past the table: the last value holds
 
 
+def enable_x64(on: bool = True):
+    """``jax.enable_x64(on)`` (jax >= 0.7), or ``jax.experimental``'s before it."""
+    if hasattr(jax, "enable_x64"):
+        return jax.enable_x64(on)
+    from jax import experimental
+
+    return experimental.enable_x64() if on else experimental.disable_x64()
+
+
 def seed_schedule():
     return lr.LinearWarmup(lr.PolynomialDecay(0.1, 1000, end_lr=0.0, power=0.9), 50, 0.0, 0.1)
 
@@ -55,7 +64,7 @@ def train(tx, params):
 
 @pytest.mark.parametrize("x64", [True, False], ids=["x64", "float32"])
 def test_sgd_under_jit_uses_the_table(x64):
-    with jax.enable_x64(x64):
+    with enable_x64(x64):
         dtype = np.float64 if x64 else np.float32
         values = expected(seed_schedule().precompute(STEPS, dtype=dtype))
         schedule = optax_schedule(seed_schedule(), STEPS)
@@ -73,7 +82,7 @@ def test_sgd_under_jit_uses_the_table(x64):
 def test_plain_sgd_reads_the_schedule_at_each_count():
     """Without ``inject_hyperparams`` (optax's own count in ``scale_by_schedule``): the update
     of a gradient of ones is ``-lr``, so the updates are the table."""
-    with jax.enable_x64(True):
+    with enable_x64(True):
         values = expected(seed_schedule().precompute(STEPS))
         schedule = optax_schedule(seed_schedule(), STEPS)
         tx = optax.sgd(learning_rate=schedule)
@@ -93,7 +102,7 @@ def test_plain_sgd_reads_the_schedule_at_each_count():
 
 
 def test_traced_count_jit_and_vmap():
-    with jax.enable_x64(True):
+    with enable_x64(True):
         sched = seed_schedule()
         for _ in range(7):  # the table starts at the schedule's current step
             sched.step()
@@ -128,7 +137,7 @@ def test_every_class_is_its_precompute(config):
     sched = build(config, lr, None)
     limit = cap(config)
     n = 64 if limit is None else max(1, min(64, limit - initial_epoch(config) + 1))
-    with jax.enable_x64(True):
+    with enable_x64(True):
         schedule = optax_schedule(sched, n)
         assert np.array_equal(jax.jit(jax.vmap(schedule))(jnp.arange(n)), sched.precompute(n))
 
