@@ -188,6 +188,38 @@ def test_spec_format():
     assert np.array_equal(rebuilt.precompute(2000), sched.precompute(2000))
 
 
+def _round_trip(sched, n: int = 100) -> dict:
+    for _ in range(4):
+        sched.step()
+    schedule = LearningRateSchedule(sched, n)
+    config = json.loads(json.dumps(schedule.get_config()))
+    again = LearningRateSchedule.from_config(config)
+    assert np.array_equal(again.table, schedule.table)
+    assert np.array_equal(again.table, sched.precompute(n, dtype=np.float32))
+    return config
+
+
+def test_paddleocr_schedulers_round_trip():
+    from fastwarmup import ocr
+
+    for sched in (
+        ocr.CyclicalCosineDecay(0.1, 50, cycle=3),
+        ocr.OneCycleDecay(0.1, epochs=3, steps_per_epoch=40),
+        lr.LinearWarmup(ocr.TwoStepCosineDecay(0.1, 30, 60), 5, 0.0, 0.1),
+    ):
+        _round_trip(sched)
+
+
+def test_fastwarmup_paddle_schedulers_round_trip():
+    """``fastwarmup.paddle.lr``'s classes (paddle schedulers on fastwarmup's kernels) are
+    described as their ``fastwarmup.lr`` classes, with the same values."""
+    pytest.importorskip("paddle")
+    from fastwarmup.paddle import lr as fpl
+
+    config = _round_trip(fpl.LinearWarmup(fpl.CosineAnnealingDecay(0.1, 100), 10, 0.0, 0.1))
+    assert config["schedule"]["learning_rate"]["name"] == "CosineAnnealingDecay"
+
+
 def test_subclasses():
     class Plain(lr.PolynomialDecay):
         """Overrides nothing: described as its fastwarmup base class."""
