@@ -48,14 +48,19 @@ test: install-test ## the quick loop: the tree built into .venv, cargo test, stu
 	$(PY) -m mypy.stubtest fastwarmup._fastwarmup --allowlist stubtest-allowlist.txt
 	FASTWARMUP_REQUIRE_PADDLE=1 $(PY) -m pytest -q -p no:cacheprovider
 
+CI_STEPS := lint cargo-test wheel smoke-aarch64 sdist-check test-wheel
+
 .PHONY: ci
 ci: ## everything CI runs (.ci/run): lint, cargo test, `make wheel`, aarch64 smoke, sdist install, and stubtest + pytest on the installed wheel for each of CI_PYTHONS
-	$(MAKE) lint
+	@start=$$(date +%s); for step in $(CI_STEPS); do \
+	    t=$$(date +%s); echo "==== make $$step"; \
+	    $(MAKE) --no-print-directory $$step || exit 1; \
+	    echo "==== make $$step: $$(( $$(date +%s) - t )) s (CI so far: $$(( $$(date +%s) - start )) s)"; \
+	done
+
+.PHONY: cargo-test
+cargo-test: ## the Rust unit tests (cargo test)
 	cargo test
-	$(MAKE) wheel
-	$(MAKE) smoke-aarch64
-	$(MAKE) sdist-check
-	$(MAKE) test-wheel
 
 .PHONY: dist-tools
 dist-tools: $(PY)

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Test the built wheel, not the tree: install dist/'s wheel for this machine into a fresh
-# virtualenv of one interpreter, with no Rust toolchain on PATH, then run the stub check and the
-# whole pytest suite against the installed package from an empty directory.
+# virtualenv of one interpreter, with no Rust toolchain on PATH, then run the stub check (from an
+# empty directory) and the whole pytest suite against the installed package.
+#
+# pytest runs in the checkout (the README's examples, which a test executes, name files by paths
+# relative to it) through the virtualenv's `pytest` script, so neither the current directory nor
+# python/ is on sys.path; the plugin scripts/installed_wheel.py stops the run unless fastwarmup
+# is imported from the virtualenv's site-packages.
 #
 #   scripts/test_wheel.sh PYTHON [DIST]     PYTHON: a path, or a version such as 3.10 (pyenv's)
 #
@@ -52,10 +57,11 @@ PATH=$nocargo CARGO=/nonexistent/cargo RUSTC=/nonexistent/rustc bash -c '
     "$0" -m pip install -q --only-binary=fastwarmup "$1[$2]"
 ' "$venv/bin/python" "$wheel" "$extras"
 
-# From an empty directory: nothing of the source tree can shadow the installed package.
-cp scripts/installed_wheel.py "$work/"
-cd "$work"
+mkdir "$work/empty" "$work/plugin"
+cp scripts/installed_wheel.py "$work/plugin/"
 export PYTHONDONTWRITEBYTECODE=1
+# From an empty directory: nothing of the source tree can shadow the installed package.
+cd "$work/empty"
 "$venv/bin/python" -I - "$version" <<'EOF'
 import importlib.metadata, sys, sysconfig
 from pathlib import Path
@@ -72,9 +78,10 @@ echo "== stubtest (CPython $pyver, installed stub and extension)"
     --allowlist "$repo/stubtest-allowlist.txt"
 
 echo "== pytest (CPython $pyver, installed wheel)"
+cd "$repo"
 rc=0
-FASTWARMUP_REQUIRE_PADDLE=1 "$venv/bin/python" -m pytest -p no:cacheprovider -p installed_wheel \
-    -c "$repo/pyproject.toml" --rootdir "$repo" -q "$repo/tests" "$repo/benches" || rc=$?
+FASTWARMUP_REQUIRE_PADDLE=1 PYTHONPATH="$work/plugin" "$venv/bin/pytest" -p no:cacheprovider \
+    -p installed_wheel -c pyproject.toml --rootdir . tests benches || rc=$?
 if [ "$rc" -eq 5 ]; then
     echo "test_wheel: pytest collected no tests (exit 5): failing" >&2
     exit 1
