@@ -23,6 +23,25 @@ impl Clone for Box<dyn Callback> {
     }
 }
 
+/// What a parameters copy (`Kernel::parameters`) holds in place of a user's function: the
+/// copy is only read, and holds no Python object.
+#[derive(Clone, Copy)]
+pub struct Detached;
+
+impl Callback for Detached {
+    fn call(&self, _arg: Num) -> CoreResult<Num> {
+        Err(crate::error::CoreError::runtime(
+            "a scheduler's parameters copy does not call its function",
+        ))
+    }
+    fn clone_box(&self) -> Box<dyn Callback> {
+        Box::new(*self)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
 /// A Rust function as a callback (unit tests, and Rust code using the kernels directly).
 #[derive(Clone, Copy)]
 pub struct FnCallback(pub fn(Num) -> CoreResult<Num>);

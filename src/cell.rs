@@ -6,18 +6,25 @@
 //! without the lock at all (`step_lock_free`, see `lock_free`). The atomics are the state's
 //! truth: every locked operation first loads them into the kernel and publishes them after.
 //!
-//! Lock-free steps use relaxed atomics and are meant for one stepping thread at a time (in
-//! Python, the thread holding the GIL): they are memory-safe from any thread, but two threads
-//! stepping one scheduler at once may each miss the other's step.
+//! Lock-free steps use relaxed atomics and are meant for one stepping thread at a time: they are
+//! memory-safe from any thread, but two threads stepping one cell at once could each miss the
+//! other's step. From Python that cannot happen: the extension declares that it needs the GIL
+//! (`gil_used = true`, so a free-threaded CPython turns the GIL back on when importing it), and
+//! no step or read releases it, so each call on a scheduler is atomic with respect to other
+//! Python threads. Only `precompute` releases the GIL, while it fills a table from a private
+//! copy of the kernel.
 
 use spin::mutex::{SpinMutex as Mutex, SpinMutexGuard as MutexGuard};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock, RwLock};
 
 use crate::error::{CoreError, CoreResult};
 use crate::lock_free::LockFreeStep;
 use crate::pyops::Num;
-use crate::schedule::{Common, Kernel};
+use crate::schedule::{Common, Kernel, StateValue};
+
+/// `(last_epoch, last_lr, extra entries)` of a state dict (see `SchedCell::saved_state`).
+pub type SavedState = (i64, Num, Vec<(&'static str, StateValue)>);
 
 /// A kernel behind a lock, with its `last_lr` and `last_epoch` in atomics.
 pub struct SchedCell {
@@ -32,6 +39,13 @@ pub struct SchedCell {
     /// `base_lr`): recomputed by every locked operation.
     plan_live: AtomicBool,
     plan_retired: AtomicBool,
+    /// A copy of the installed kernel's parameters, made at install and never stepped (see
+    /// `Kernel::parameters`): read by attribute getters without the lock, so a user's function
+    /// can read its scheduler's parameters while it is being stepped.
+    params: RwLock<Option<Arc<dyn Kernel>>>,
+    /// `base_lr` and `verbose`, published like `last_lr` and `last_epoch`.
+    base_lr_bits: AtomicU64,
+    verbose: AtomicBool,
 }
 
 /// A lock-free step and the `base_lr` it was built with (`base_lr` is settable).
@@ -43,6 +57,7 @@ struct Plan {
 impl SchedCell {
     /// Wrap a kernel.
     pub fn new(kernel: Box<dyn Kernel>) -> Self {
+        let params = kernel_params(kernel.as_ref());
         let cell = Self {
             lr_bits: AtomicU64::new(0),
             lr_is_int: AtomicBool::new(false),
@@ -51,6 +66,9 @@ impl SchedCell {
             plan: OnceLock::new(),
             plan_live: AtomicBool::new(false),
             plan_retired: AtomicBool::new(false),
+            params: RwLock::new(params),
+            base_lr_bits: AtomicU64::new(0),
+            verbose: AtomicBool::new(false),
         };
         if let Some(guard) = cell.kernel.try_lock() {
             cell.publish(guard.as_ref());
@@ -75,6 +93,9 @@ impl SchedCell {
     fn publish(&self, kernel: &dyn Kernel) {
         let common = kernel.common();
         self.store_state(common.last_epoch, common.last_lr);
+        self.base_lr_bits
+            .store(common.base_lr.to_bits(), Ordering::Relaxed);
+        self.verbose.store(common.verbose, Ordering::Relaxed);
         self.plan_live
             .store(self.plan_fits(common), Ordering::Relaxed);
     }
@@ -112,6 +133,39 @@ impl SchedCell {
         } else {
             Num::Float(f64::from_bits(bits))
         }
+    }
+
+    /// `base_lr` as last published, without locking.
+    pub fn base_lr(&self) -> f64 {
+        f64::from_bits(self.base_lr_bits.load(Ordering::Relaxed))
+    }
+
+    /// `verbose` as last published, without locking.
+    pub fn verbose(&self) -> bool {
+        self.verbose.load(Ordering::Relaxed)
+    }
+
+    /// Read the installed kernel's parameters (see `params`), without the kernel's lock.
+    pub fn params<R>(&self, f: impl FnOnce(&dyn Kernel) -> R) -> CoreResult<R> {
+        let params = self
+            .params
+            .read()
+            .map_err(|_| CoreError::runtime("the scheduler's parameters are unreadable"))?
+            .clone();
+        params
+            .map(|p| f(p.as_ref()))
+            .ok_or_else(|| CoreError::runtime("the scheduler has no parameters"))
+    }
+
+    /// `last_epoch`, `last_lr` and the extra state-dict entries, as `state_dict()` saves them.
+    /// While the kernel is being stepped (its user's function reading it), the last published
+    /// state, for a kernel that has no extra entries (the ones that call a user's function).
+    pub fn saved_state(&self) -> CoreResult<SavedState> {
+        let state = self.read(|k| (k.common().last_epoch, k.common().last_lr, k.extra_state()));
+        if state.is_err() && self.params(|k| k.extra_state().is_empty())? {
+            return Ok((self.last_epoch(), self.last_lr(), Vec::new()));
+        }
+        state
     }
 
     /// The current `last_epoch`, without locking (readable from a user's callable mid-step).
@@ -167,6 +221,7 @@ impl SchedCell {
     /// to this cell (a scheduler nested in itself); installing another kernel after that
     /// retires it, for good.
     pub fn replace(&self, kernel: Box<dyn Kernel>, lock_free: bool) -> CoreResult<()> {
+        let params = kernel_params(kernel.as_ref());
         let mut guard = self.lock()?;
         if self.plan.get().is_some() {
             self.plan_retired.store(true, Ordering::Relaxed);
@@ -180,6 +235,9 @@ impl SchedCell {
         }
         *guard = kernel;
         self.publish(guard.as_ref());
+        if let Ok(mut slot) = self.params.write() {
+            *slot = params;
+        }
         Ok(())
     }
 
@@ -187,6 +245,11 @@ impl SchedCell {
     pub fn snapshot(&self) -> CoreResult<Box<dyn Kernel>> {
         self.lock()?.deep_clone()
     }
+}
+
+/// The parameters copy of `kernel` (`None` if it cannot be made).
+fn kernel_params(kernel: &dyn Kernel) -> Option<Arc<dyn Kernel>> {
+    kernel.parameters().ok().map(Arc::from)
 }
 
 #[cfg(test)]

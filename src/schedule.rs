@@ -228,6 +228,16 @@ pub trait Kernel: Send + Sync + 'static {
     }
     /// A deep copy that shares nothing with `self` (nested schedulers are copied too).
     fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>>;
+    /// A copy for reading the parameters (attribute getters), never stepped and holding no
+    /// Python object: the default is `deep_clone` with `detach_callbacks`; a kernel that nests
+    /// another leaves the nest out.
+    fn parameters(&self) -> CoreResult<Box<dyn Kernel>> {
+        let mut copy = self.deep_clone()?;
+        copy.detach_callbacks();
+        Ok(copy)
+    }
+    /// Replace the user's functions by `callback::Detached` (see `parameters`).
+    fn detach_callbacks(&mut self) {}
     /// paddle's `state_keys()`: the keys `state_dict()` saves and `set_state_dict()` requires.
     fn state_keys(&self) -> Vec<&'static str> {
         vec!["last_epoch", "last_lr"]

@@ -70,11 +70,3 @@ pub fn callback_of(obj: &Bound<'_, PyAny>, name: &str, class: &str) -> PyResult<
     }
     Ok(Box::new(PyCallback(obj.clone().unbind())))
 }
-
-/// The Python object behind a callback (the `lr_lambda` and `scale_fn` attributes).
-pub fn object_of(py: Python<'_>, callback: &dyn Callback) -> Py<PyAny> {
-    callback
-        .as_any()
-        .downcast_ref::<PyCallback>()
-        .map_or_else(|| py.None(), |f| f.0.clone_ref(py))
-}

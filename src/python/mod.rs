@@ -15,7 +15,7 @@ mod scheduler;
 use pyo3::prelude::*;
 
 /// The native module, `fastwarmup._fastwarmup`.
-#[pymodule]
+#[pymodule(gil_used = true)]
 #[pyo3(name = "_fastwarmup")]
 fn fastwarmup_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     classes::register(m)?;

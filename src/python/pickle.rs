@@ -18,7 +18,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
 use crate::pyops::Num;
-use crate::python::classes::is_native_class;
+use crate::python::classes::first_native_class;
 use crate::python::convert;
 use crate::python::scheduler::{parse_extra, state_to_py, PyLRScheduler};
 use crate::schedule::{Common, Kernel, StateValue};
@@ -115,13 +115,9 @@ fn remake(sched: &Bound<'_, PyLRScheduler>, construction: &Bound<'_, PyTuple>) -
 /// The fastwarmup class `cls` derives from most directly, which must be the one whose
 /// `__init__` the recorded call went to.
 fn native_class<'py>(cls: &Bound<'py, PyType>, name: &str) -> PyResult<Bound<'py, PyType>> {
-    for class in cls.mro().iter() {
-        let class = class.cast_into::<PyType>()?;
-        if is_native_class(&class) {
-            if class.name()? == name {
-                return Ok(class);
-            }
-            break;
+    if let Some(class) = first_native_class(cls)? {
+        if class.name()? == name {
+            return Ok(class);
         }
     }
     Err(PyValueError::new_err(format!(

@@ -16,7 +16,7 @@ use crate::precompute;
 use crate::pyops::Num;
 use crate::python::args::Args;
 use crate::python::callback::PyCallback;
-use crate::python::classes::{display_name, overrides};
+use crate::python::classes::{display_name, first_native_class, overrides};
 use crate::python::convert;
 use crate::python::fast_step;
 use crate::python::metric::{metric_of, metric_to_py};
@@ -91,6 +91,16 @@ impl PyLRScheduler {
             *slot = function;
         }
         Ok(())
+    }
+
+    /// The user's function the schedule calls (`lr_lambda`, `scale_fn`), or `None`. Read
+    /// without the kernel's lock.
+    pub(crate) fn user_function(&self, py: Python<'_>) -> Py<PyAny> {
+        self.user_function
+            .lock()
+            .ok()
+            .and_then(|slot| slot.as_ref().map(|f| f.clone_ref(py)))
+            .unwrap_or_else(|| py.None())
     }
 
     /// Whether this object's schedule runs entirely in Rust.
@@ -295,16 +305,13 @@ fn state_keys_of(slf: &Bound<'_, PyLRScheduler>) -> PyResult<Vec<String>> {
 pub(crate) fn state_dict_of<'py>(slf: &Bound<'py, PyLRScheduler>) -> PyResult<Bound<'py, PyDict>> {
     let py = slf.py();
     let keys = state_keys_of(slf)?;
-    let (common, extra) = slf
-        .get()
-        .cell
-        .read(|k| (k.common().clone(), k.extra_state()))?;
+    let (last_epoch, last_lr, extra) = slf.get().cell.saved_state()?;
     let own_dict = slf.getattr("__dict__")?;
     let out = PyDict::new(py);
     for key in &keys {
         let value = match key.as_str() {
-            "last_epoch" => convert::to_py(py, Num::Int(common.last_epoch)),
-            "last_lr" => convert::to_py(py, common.last_lr),
+            "last_epoch" => convert::to_py(py, Num::Int(last_epoch)),
+            "last_lr" => convert::to_py(py, last_lr),
             other => match extra.iter().find(|(name, _)| *name == other) {
                 Some((_, v)) => state_to_py(py, v)?,
                 None => match own_dict.get_item(other) {
@@ -530,7 +537,7 @@ impl PyLRScheduler {
 
     /// Set `self.keys` to the names `state_dict()` saves.
     fn state_keys(slf: &Bound<'_, Self>) -> PyResult<()> {
-        let keys = slf.get().cell.read(Kernel::state_keys)?;
+        let keys = slf.get().cell.params(Kernel::state_keys)?;
         slf.setattr("keys", PyList::new(slf.py(), keys)?)
     }
 
@@ -604,6 +611,47 @@ impl PyLRScheduler {
         copy_of(slf, Some(memo))
     }
 
+    /// The object's class (`type(self)`).
+    #[getter(__class__)]
+    fn class(slf: &Bound<'_, Self>) -> Py<PyType> {
+        slf.get_type().unbind()
+    }
+    /// Another class only if it has the same schedule: the same fastwarmup class first in its
+    /// method order, with the same `get_lr` (overridden or not). Anything else would leave an
+    /// object that steps one schedule and reports another.
+    #[setter(__class__)]
+    fn set_class(slf: &Bound<'_, Self>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let py = slf.py();
+        let refuse = || {
+            PyTypeError::new_err(format!(
+                "__class__ can only become a class with the same schedule as {}, got {}",
+                slf.get_type()
+                    .name()
+                    .map_or_else(|_| "?".into(), |n| n.to_string()),
+                value.repr().map_or_else(|_| "?".into(), |r| r.to_string()),
+            ))
+        };
+        let Ok(new) = value.cast::<PyType>() else {
+            return Err(refuse());
+        };
+        let same_schedule = first_native_class(new)?
+            .zip(first_native_class(&slf.get_type())?)
+            .is_some_and(|(a, b)| a.is(&b))
+            && overrides(new, &["get_lr", "_get_closed_form_lr"])? != slf.get().is_native();
+        if !same_schedule {
+            return Err(refuse());
+        }
+        py.get_type::<PyAny>()
+            .getattr("__dict__")?
+            .get_item("__class__")?
+            .call_method1("__set__", (slf, new))?;
+        let name = display_name(new)?;
+        Ok(slf.get().cell.update(|k| {
+            k.common_mut().display_name = name;
+            Ok(())
+        })?)
+    }
+
     /// The epoch of the current value.
     #[getter]
     fn last_epoch(&self) -> i64 {
@@ -634,8 +682,8 @@ impl PyLRScheduler {
 
     /// `float(learning_rate)` as given at construction.
     #[getter]
-    fn base_lr(&self) -> PyResult<f64> {
-        Ok(self.cell.read(|k| k.common().base_lr)?)
+    fn base_lr(&self) -> f64 {
+        self.cell.base_lr()
     }
     #[setter]
     fn set_base_lr(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
@@ -648,8 +696,8 @@ impl PyLRScheduler {
 
     /// Whether each step prints paddle's line.
     #[getter]
-    fn verbose(&self) -> PyResult<bool> {
-        Ok(self.cell.read(|k| k.common().verbose)?)
+    fn verbose(&self) -> bool {
+        self.cell.verbose()
     }
     #[setter]
     fn set_verbose(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
@@ -662,11 +710,11 @@ impl PyLRScheduler {
 
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
         let name = slf.get_type().name()?.to_string();
-        let common = slf.get().cell.read(|k| k.common().clone())?;
-        let lr = convert::to_py(slf.py(), common.last_lr);
+        let cell = &slf.get().cell;
+        let lr = convert::to_py(slf.py(), cell.last_lr());
         Ok(format!(
             "{name}(last_epoch={}, last_lr={})",
-            common.last_epoch,
+            cell.last_epoch(),
             lr.bind(slf.py()).repr()?
         ))
     }

@@ -184,6 +184,11 @@ fn divide(a: f64, b: f64) -> CoreResult<f64> {
 
 impl Kernel for CyclicLR {
     kernel_plumbing!();
+    fn detach_callbacks(&mut self) {
+        if let ScaleFn::User(f) = &mut self.scale_fn {
+            *f = Box::new(crate::callback::Detached);
+        }
+    }
     fn class_name(&self) -> &'static str {
         "CyclicLR"
     }

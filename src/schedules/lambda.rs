@@ -33,6 +33,9 @@ impl LambdaDecay {
 
 impl Kernel for LambdaDecay {
     kernel_plumbing!();
+    fn detach_callbacks(&mut self) {
+        self.lr_lambda = Box::new(crate::callback::Detached);
+    }
     fn class_name(&self) -> &'static str {
         "LambdaDecay"
     }

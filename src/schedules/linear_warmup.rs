@@ -179,4 +179,10 @@ impl Kernel for LinearWarmup {
     fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
         Ok(Box::new(self.with_nested(self.nested.deep_clone()?)))
     }
+    fn parameters(&self) -> CoreResult<Box<dyn Kernel>> {
+        // The nest is its own object, read through its own parameters.
+        Ok(Box::new(
+            self.with_nested(Nested::Constant(Num::Float(0.0))),
+        ))
+    }
 }

@@ -80,6 +80,9 @@ impl MultiplicativeDecay {
 
 impl Kernel for MultiplicativeDecay {
     kernel_plumbing!();
+    fn detach_callbacks(&mut self) {
+        self.lr_lambda = Box::new(crate::callback::Detached);
+    }
     fn class_name(&self) -> &'static str {
         "MultiplicativeDecay"
     }

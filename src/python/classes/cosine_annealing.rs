@@ -5,7 +5,7 @@ use pyo3::types::{PyDict, PyTuple};
 
 use crate::pyops::Num;
 use crate::python::args::Args;
-use crate::python::classes::with_kernel;
+use crate::python::classes::{with_params, with_state};
 use crate::python::scheduler::{construct, PyLRScheduler};
 use crate::schedules::CosineAnnealingDecay;
 
@@ -59,7 +59,7 @@ impl PyCosineAnnealingDecay {
     /// paddle's closed form at `last_epoch` (what `step(epoch)` uses):
     /// `eta_min + (base_lr - eta_min) * (1 + cos(pi * last_epoch / T_max)) / 2`.
     fn _get_closed_form_lr(slf: &Bound<'_, Self>) -> PyResult<f64> {
-        let value = with_kernel(slf.as_super(), |k: &CosineAnnealingDecay| {
+        let value = with_state(slf.as_super(), |k: &CosineAnnealingDecay| {
             k.closed_form(crate::schedule::Kernel::common(k).last_epoch)
         })?;
         Ok(value?)
@@ -67,10 +67,10 @@ impl PyCosineAnnealingDecay {
 
     #[getter(T_max)]
     fn t_max(slf: &Bound<'_, Self>) -> PyResult<i64> {
-        with_kernel(slf.as_super(), |k: &CosineAnnealingDecay| k.t_max)
+        with_params(slf.as_super(), |k: &CosineAnnealingDecay| k.t_max)
     }
     #[getter]
     fn eta_min(slf: &Bound<'_, Self>) -> PyResult<f64> {
-        with_kernel(slf.as_super(), |k: &CosineAnnealingDecay| k.eta_min)
+        with_params(slf.as_super(), |k: &CosineAnnealingDecay| k.eta_min)
     }
 }

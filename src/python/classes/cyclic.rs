@@ -5,8 +5,8 @@ use pyo3::types::{PyDict, PyTuple};
 
 use crate::pyops::Num;
 use crate::python::args::Args;
-use crate::python::callback::{callback_of, object_of};
-use crate::python::classes::with_kernel;
+use crate::python::callback::callback_of;
+use crate::python::classes::with_params;
 use crate::python::convert;
 use crate::python::scheduler::{construct, PyLRScheduler};
 use crate::schedules::cyclic::{exp_range_scale, triangular2_scale, CyclicArgs, ScaleFn};
@@ -31,7 +31,7 @@ fn float_attribute(
     slf: &Bound<'_, PyCyclicLR>,
     field: impl FnOnce(&CyclicLR) -> f64,
 ) -> PyResult<f64> {
-    with_kernel(slf.as_super(), field)
+    with_params(slf.as_super(), field)
 }
 
 /// What the `scale_fn` attribute returns: paddle's bound method of a built-in mode, by name,
@@ -125,22 +125,22 @@ impl PyCyclicLR {
     /// `mode` as given.
     #[getter]
     fn mode(slf: &Bound<'_, Self>) -> PyResult<String> {
-        with_kernel(slf.as_super(), |k: &CyclicLR| k.mode.clone())
+        with_params(slf.as_super(), |k: &CyclicLR| k.mode.clone())
     }
     /// `'cycle'` or `'iterations'` (the built-in modes set their own).
     #[getter]
     fn scale_mode(slf: &Bound<'_, Self>) -> PyResult<&'static str> {
-        with_kernel(slf.as_super(), |k: &CyclicLR| k.scale_mode.name())
+        with_params(slf.as_super(), |k: &CyclicLR| k.scale_mode.name())
     }
     /// The user's `scale_fn`, or the bound method of the built-in mode.
     #[getter]
     fn scale_fn(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
         let py = slf.py();
-        let scale = with_kernel(slf.as_super(), |k: &CyclicLR| match &k.scale_fn {
+        let scale = with_params(slf.as_super(), |k: &CyclicLR| match &k.scale_fn {
             ScaleFn::Triangular => ScaleObject::Method("_triangular_scale_fn"),
             ScaleFn::Triangular2 => ScaleObject::Method("_triangular2_scale_fn"),
             ScaleFn::ExpRange => ScaleObject::Method("_exp_range_scale_fn"),
-            ScaleFn::User(f) => ScaleObject::User(object_of(py, f.as_ref())),
+            ScaleFn::User(_) => ScaleObject::User(slf.as_super().get().user_function(py)),
         })?;
         match scale {
             ScaleObject::Method(name) => Ok(slf.getattr(name)?.unbind()),

@@ -1,7 +1,6 @@
 //! `LambdaDecay`'s binding.
 
-use crate::python::callback::{callback_of, object_of};
-use crate::python::classes::with_kernel;
+use crate::python::callback::callback_of;
 
 rate_and_one_class!(
     PyLambdaDecay,
@@ -18,8 +17,5 @@ stepping that scheduler from it raises `RuntimeError`.",
     lr_lambda,
     "(learning_rate, lr_lambda, last_epoch=-1, verbose=False)",
     |a: &Args<'_>| callback_of(a.required("lr_lambda")?, "lr_lambda", "LambdaDecay"),
-    |s: &Bound<'_, PyLRScheduler>| {
-        let py = s.py();
-        with_kernel(s, |k: &LambdaDecay| object_of(py, k.lr_lambda.as_ref()))
-    },
+    |s: &Bound<'_, PyLRScheduler>| -> PyResult<Py<PyAny>> { Ok(s.get().user_function(s.py())) },
 );

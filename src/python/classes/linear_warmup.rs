@@ -11,7 +11,7 @@ use pyo3::PyTraverseError;
 
 use crate::nested::Nested;
 use crate::python::args::Args;
-use crate::python::classes::{num_attribute, steps_natively, with_kernel};
+use crate::python::classes::{num_attribute, steps_natively, with_params};
 use crate::python::convert;
 use crate::python::foreign::PyForeign;
 use crate::python::scheduler::{
@@ -205,7 +205,7 @@ impl PyLinearWarmup {
     }
     #[getter]
     fn warmup_steps(slf: &Bound<'_, Self>) -> PyResult<i64> {
-        with_kernel(slf.as_super(), |k: &LinearWarmup| k.ramp.warmup_steps)
+        with_params(slf.as_super(), |k: &LinearWarmup| k.ramp.warmup_steps)
     }
     #[getter]
     fn start_lr(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {

@@ -67,23 +67,52 @@ macro_rules! native_classes {
     };
 }
 
-/// Read a field of this object's kernel, downcast to its concrete type.
-pub(crate) fn with_kernel<K: 'static, R>(
+/// Read a parameter of this object's schedule (a field set at construction that stepping never
+/// changes), downcast to its kernel's type. Takes no lock: a user's function may read its
+/// scheduler's parameters while it is being stepped.
+pub(crate) fn with_params<K: 'static, R>(
     slf: &Bound<'_, PyLRScheduler>,
     f: impl FnOnce(&K) -> R,
 ) -> PyResult<R> {
-    slf.get()
-        .cell
-        .read(|k| k.as_any().downcast_ref::<K>().map(f))?
-        .ok_or_else(|| PyRuntimeError::new_err("scheduler used before __init__ completed"))
+    initialised(
+        slf.get()
+            .cell
+            .params(|k| k.as_any().downcast_ref::<K>().map(f))?,
+    )
 }
 
-/// A number field of this object's kernel, as the Python int or float it was given as.
+/// Read a field of this object's kernel that stepping changes (`T_cur`, `best`, ...), under
+/// the kernel's lock.
+pub(crate) fn with_state<K: 'static, R>(
+    slf: &Bound<'_, PyLRScheduler>,
+    f: impl FnOnce(&K) -> R,
+) -> PyResult<R> {
+    initialised(
+        slf.get()
+            .cell
+            .read(|k| k.as_any().downcast_ref::<K>().map(f))?,
+    )
+}
+
+fn initialised<R>(value: Option<R>) -> PyResult<R> {
+    value.ok_or_else(|| PyRuntimeError::new_err("scheduler used before __init__ completed"))
+}
+
+/// A number parameter of this object's schedule, as the Python int or float it was given as.
 pub(crate) fn num_attribute<K: 'static>(
     slf: &Bound<'_, PyLRScheduler>,
     field: impl FnOnce(&K) -> Num,
 ) -> PyResult<Py<PyAny>> {
-    let value = with_kernel(slf, field)?;
+    let value = with_params(slf, field)?;
+    Ok(convert::to_py(slf.py(), value))
+}
+
+/// A number field of this object's state, as a Python int or float.
+pub(crate) fn num_state<K: 'static>(
+    slf: &Bound<'_, PyLRScheduler>,
+    field: impl FnOnce(&K) -> Num,
+) -> PyResult<Py<PyAny>> {
+    let value = with_state(slf, field)?;
     Ok(convert::to_py(slf.py(), value))
 }
 
@@ -119,6 +148,19 @@ pub(crate) fn overrides(ty: &Bound<'_, PyType>, names: &[&str]) -> PyResult<bool
     Ok(false)
 }
 
+/// The first fastwarmup class in `ty`'s method order (`None` for a class that has none).
+pub(crate) fn first_native_class<'py>(
+    ty: &Bound<'py, PyType>,
+) -> PyResult<Option<Bound<'py, PyType>>> {
+    for class in ty.mro().iter() {
+        let class = class.cast_into::<PyType>()?;
+        if is_native_class(&class) {
+            return Ok(Some(class));
+        }
+    }
+    Ok(None)
+}
+
 /// Whether `obj` can be stepped in Rust when nested: a fastwarmup schedule, or an instance of
 /// a Python subclass of one that overrides none of the methods paddle's `LinearWarmup` reaches
 /// through it (`step`, `__call__`, `get_lr`, `_get_closed_form_lr`, or attribute lookup
@@ -137,17 +179,11 @@ pub(crate) fn steps_natively(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
             return Ok(false);
         }
     }
-    let py = obj.py();
-    let base = py.get_type::<PyLRScheduler>();
-    for class in obj.get_type().mro().iter() {
-        let class = class.cast_into::<PyType>()?;
-        if is_native_class(&class) {
-            // A bare `LRScheduler` has no schedule of its own to step.
-            return Ok(!class.is(&base)
-                && !overrides(&obj.get_type(), &["step", "__call__", "__getattribute__"])?);
-        }
-    }
-    Ok(false)
+    let ty = obj.get_type();
+    // A bare `LRScheduler` has no schedule of its own to step.
+    let has_schedule = first_native_class(&ty)?
+        .is_some_and(|class| !class.is(obj.py().get_type::<PyLRScheduler>()));
+    Ok(has_schedule && !overrides(&ty, &["step", "__call__", "__getattribute__"])?)
 }
 
 /// The name `verbose` prints for an instance of `ty`: `None` for fastwarmup's own classes and
@@ -155,16 +191,10 @@ pub(crate) fn steps_natively(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
 /// scheduler is constructed.
 pub(crate) fn display_name(ty: &Bound<'_, PyType>) -> PyResult<Option<Arc<str>>> {
     let name = ty.name()?.to_string();
-    for class in ty.mro().iter() {
-        let class = class.cast_into::<PyType>()?;
-        if is_native_class(&class) {
-            if class.name()?.to_string() == name {
-                return Ok(None);
-            }
-            break;
-        }
+    match first_native_class(ty)? {
+        Some(class) if class.name()?.to_string() == name => Ok(None),
+        _ => Ok(Some(name.into())),
     }
-    Ok(Some(name.into()))
 }
 
 /// Register the classes in the native module, each with its own `step` (see `fast_step`).

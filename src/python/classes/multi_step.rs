@@ -6,7 +6,7 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::pyops::Num;
 use crate::python::args::Args;
-use crate::python::classes::{num_attribute, with_kernel};
+use crate::python::classes::{num_attribute, with_params};
 use crate::python::convert;
 use crate::python::scheduler::{construct, PyLRScheduler};
 use crate::schedules::MultiStepDecay;
@@ -66,7 +66,7 @@ impl PyMultiStepDecay {
 
     #[getter]
     fn milestones(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        with_kernel(slf.as_super(), |k: &MultiStepDecay| {
+        with_params(slf.as_super(), |k: &MultiStepDecay| {
             convert::sequence_to_py(slf.py(), k.milestones())
         })?
     }

@@ -1,7 +1,6 @@
 //! `MultiplicativeDecay`'s binding.
 
-use crate::python::callback::{callback_of, object_of};
-use crate::python::classes::with_kernel;
+use crate::python::callback::callback_of;
 
 rate_and_one_class!(
     PyMultiplicativeDecay,
@@ -22,10 +21,5 @@ scheduler (`sched()`, `last_epoch`); stepping that scheduler from it raises `Run
     lr_lambda,
     "(learning_rate, lr_lambda, last_epoch=-1, verbose=False)",
     |a: &Args<'_>| callback_of(a.required("lr_lambda")?, "lr_lambda", "MultiplicativeDecay"),
-    |s: &Bound<'_, PyLRScheduler>| {
-        let py = s.py();
-        with_kernel(s, |k: &MultiplicativeDecay| {
-            object_of(py, k.lr_lambda.as_ref())
-        })
-    },
+    |s: &Bound<'_, PyLRScheduler>| -> PyResult<Py<PyAny>> { Ok(s.get().user_function(s.py())) },
 );

@@ -5,7 +5,7 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use crate::pyops::Num;
 use crate::python::args::Args;
-use crate::python::classes::with_kernel;
+use crate::python::classes::with_params;
 use crate::python::convert;
 use crate::python::scheduler::{construct, PyLRScheduler};
 use crate::schedules::{Anneal, OneCycleArgs, OneCycleLR};
@@ -94,24 +94,24 @@ impl PyOneCycleLR {
 
     #[getter]
     fn total_steps(slf: &Bound<'_, Self>) -> PyResult<i64> {
-        with_kernel(slf.as_super(), |k: &OneCycleLR| k.total_steps)
+        with_params(slf.as_super(), |k: &OneCycleLR| k.total_steps)
     }
     /// paddle's table of phase boundaries (start epochs, then the last phase's end twice).
     #[getter(_step_config)]
     fn step_config(slf: &Bound<'_, Self>) -> PyResult<Py<PyList>> {
-        let v = with_kernel(slf.as_super(), |k: &OneCycleLR| k.step_config.clone())?;
+        let v = with_params(slf.as_super(), |k: &OneCycleLR| k.step_config.clone())?;
         py_list(slf.py(), v)
     }
     /// paddle's table of phase lengths (the last one twice).
     #[getter(_steps_size)]
     fn steps_size(slf: &Bound<'_, Self>) -> PyResult<Py<PyList>> {
-        let v = with_kernel(slf.as_super(), |k: &OneCycleLR| k.steps_size.clone())?;
+        let v = with_params(slf.as_super(), |k: &OneCycleLR| k.steps_size.clone())?;
         py_list(slf.py(), v)
     }
     /// paddle's table of phase start values, then the final value.
     #[getter(_lr_config)]
     fn lr_config(slf: &Bound<'_, Self>) -> PyResult<Py<PyList>> {
-        let v = with_kernel(slf.as_super(), |k: &OneCycleLR| k.lr_config.clone())?;
+        let v = with_params(slf.as_super(), |k: &OneCycleLR| k.lr_config.clone())?;
         py_list(slf.py(), v)
     }
 }

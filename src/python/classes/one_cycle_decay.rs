@@ -6,7 +6,7 @@ use pyo3::types::{PyDict, PyFloat, PyList, PyString, PyTuple};
 
 use crate::pyops::Num;
 use crate::python::args::Args;
-use crate::python::classes::{num_attribute, with_kernel};
+use crate::python::classes::{num_attribute, with_params};
 use crate::python::convert;
 use crate::python::scheduler::{construct, PyLRScheduler};
 use crate::schedules::{Anneal, OneCycleDecay, OneCycleDecayArgs};
@@ -135,7 +135,7 @@ impl PyOneCycleDecay {
 
     #[getter]
     fn total_steps(slf: &Bound<'_, Self>) -> PyResult<i64> {
-        with_kernel(slf.as_super(), |k: &OneCycleDecay| k.total_steps)
+        with_params(slf.as_super(), |k: &OneCycleDecay| k.total_steps)
     }
     #[getter]
     fn max_lr(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
@@ -143,17 +143,17 @@ impl PyOneCycleDecay {
     }
     #[getter]
     fn initial_lr(slf: &Bound<'_, Self>) -> PyResult<f64> {
-        with_kernel(slf.as_super(), |k: &OneCycleDecay| k.initial_lr)
+        with_params(slf.as_super(), |k: &OneCycleDecay| k.initial_lr)
     }
     #[getter]
     fn min_lr(slf: &Bound<'_, Self>) -> PyResult<f64> {
-        with_kernel(slf.as_super(), |k: &OneCycleDecay| k.min_lr)
+        with_params(slf.as_super(), |k: &OneCycleDecay| k.min_lr)
     }
     /// PaddleOCR's phase table: a new list of `{"end_step", "start_lr", "end_lr"}` dicts.
     #[getter(_schedule_phases)]
     fn schedule_phases(slf: &Bound<'_, Self>) -> PyResult<Py<PyList>> {
         let py = slf.py();
-        let phases = with_kernel(slf.as_super(), |k: &OneCycleDecay| k.phases.clone())?;
+        let phases = with_params(slf.as_super(), |k: &OneCycleDecay| k.phases.clone())?;
         let list = PyList::empty(py);
         for phase in phases {
             let entry = PyDict::new(py);

@@ -4,7 +4,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
 use crate::python::args::Args;
-use crate::python::classes::with_kernel;
+use crate::python::classes::with_params;
 use crate::python::convert;
 use crate::python::scheduler::{construct, PyLRScheduler};
 use crate::schedules::PiecewiseDecay;
@@ -51,13 +51,13 @@ impl PyPiecewiseDecay {
 
     #[getter]
     fn boundaries(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        with_kernel(slf.as_super(), |k: &PiecewiseDecay| {
+        with_params(slf.as_super(), |k: &PiecewiseDecay| {
             convert::sequence_to_py(slf.py(), k.boundaries())
         })?
     }
     #[getter]
     fn values(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        with_kernel(slf.as_super(), |k: &PiecewiseDecay| {
+        with_params(slf.as_super(), |k: &PiecewiseDecay| {
             convert::sequence_to_py(slf.py(), k.values())
         })?
     }

@@ -7,7 +7,7 @@ use pyo3::types::{PyDict, PyTuple};
 use crate::error::CoreError;
 use crate::pyops::Num;
 use crate::python::args::Args;
-use crate::python::classes::{num_attribute, with_kernel};
+use crate::python::classes::{num_attribute, num_state, with_params, with_state};
 use crate::python::convert;
 use crate::python::metric::{metric_of, metric_to_py};
 use crate::python::scheduler::{install, print_lines, PyLRScheduler};
@@ -34,7 +34,7 @@ fn plateau_attribute<R>(
     slf: &Bound<'_, PyReduceOnPlateau>,
     field: impl FnOnce(&ReduceOnPlateau) -> R,
 ) -> PyResult<R> {
-    with_kernel(slf.as_super(), field)
+    with_params(slf.as_super(), field)
 }
 
 fn num_field(
@@ -154,17 +154,17 @@ impl PyReduceOnPlateau {
     /// Steps left to ignore after a reduction.
     #[getter]
     fn cooldown_counter(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        num_field(slf, |k| k.cooldown_counter)
+        num_state(slf.as_super(), |k: &ReduceOnPlateau| k.cooldown_counter)
     }
     /// Steps without improvement so far.
     #[getter]
     fn num_bad_epochs(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        num_field(slf, |k| k.num_bad_epochs)
+        num_state(slf.as_super(), |k: &ReduceOnPlateau| k.num_bad_epochs)
     }
     /// The best metrics so far (`None` before the first step): a NumPy value keeps its type.
     #[getter]
     fn best(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        let best = plateau_attribute(slf, |k| k.best)?;
+        let best = with_state(slf.as_super(), |k: &ReduceOnPlateau| k.best)?;
         metric_to_py(slf.py(), best)
     }
 }

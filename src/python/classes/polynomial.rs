@@ -5,7 +5,7 @@ use pyo3::types::{PyDict, PyTuple};
 
 use crate::pyops::Num;
 use crate::python::args::Args;
-use crate::python::classes::{num_attribute, with_kernel};
+use crate::python::classes::{num_attribute, with_params};
 use crate::python::scheduler::{construct, PyLRScheduler};
 use crate::schedules::PolynomialDecay;
 
@@ -63,7 +63,7 @@ impl PyPolynomialDecay {
 
     #[getter]
     fn decay_steps(slf: &Bound<'_, Self>) -> PyResult<i64> {
-        with_kernel(slf.as_super(), |k: &PolynomialDecay| k.decay_steps)
+        with_params(slf.as_super(), |k: &PolynomialDecay| k.decay_steps)
     }
     #[getter]
     fn end_lr(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
@@ -75,6 +75,6 @@ impl PyPolynomialDecay {
     }
     #[getter]
     fn cycle(slf: &Bound<'_, Self>) -> PyResult<bool> {
-        with_kernel(slf.as_super(), |k: &PolynomialDecay| k.cycle)
+        with_params(slf.as_super(), |k: &PolynomialDecay| k.cycle)
     }
 }

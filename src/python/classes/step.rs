@@ -5,7 +5,7 @@ use pyo3::types::{PyDict, PyTuple};
 
 use crate::pyops::Num;
 use crate::python::args::Args;
-use crate::python::classes::{num_attribute, with_kernel};
+use crate::python::classes::{num_attribute, with_params};
 use crate::python::scheduler::{construct, PyLRScheduler};
 use crate::schedules::StepDecay;
 
@@ -57,7 +57,7 @@ impl PyStepDecay {
 
     #[getter]
     fn step_size(slf: &Bound<'_, Self>) -> PyResult<i64> {
-        with_kernel(slf.as_super(), |k: &StepDecay| k.step_size)
+        with_params(slf.as_super(), |k: &StepDecay| k.step_size)
     }
     #[getter]
     fn gamma(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {

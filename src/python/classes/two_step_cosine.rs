@@ -5,7 +5,7 @@ use pyo3::types::{PyDict, PyTuple};
 
 use crate::pyops::Num;
 use crate::python::args::Args;
-use crate::python::classes::with_kernel;
+use crate::python::classes::{with_params, with_state};
 use crate::python::scheduler::{construct, PyLRScheduler};
 use crate::schedules::TwoStepCosineDecay;
 
@@ -72,7 +72,7 @@ impl PyTwoStepCosineDecay {
     /// PaddleOCR's closed form at `last_epoch` (what `step(epoch)` uses):
     /// `eta_min + (base_lr - eta_min) * (1 + cos(pi * last_epoch / T)) / 2`.
     fn _get_closed_form_lr(slf: &Bound<'_, Self>) -> PyResult<f64> {
-        let value = with_kernel(slf.as_super(), |k: &TwoStepCosineDecay| {
+        let value = with_state(slf.as_super(), |k: &TwoStepCosineDecay| {
             k.closed_form(crate::schedule::Kernel::common(k).last_epoch)
         })?;
         Ok(value?)
@@ -80,14 +80,14 @@ impl PyTwoStepCosineDecay {
 
     #[getter(T_max1)]
     fn t_max1(slf: &Bound<'_, Self>) -> PyResult<i64> {
-        with_kernel(slf.as_super(), |k: &TwoStepCosineDecay| k.t_max1)
+        with_params(slf.as_super(), |k: &TwoStepCosineDecay| k.t_max1)
     }
     #[getter(T_max2)]
     fn t_max2(slf: &Bound<'_, Self>) -> PyResult<i64> {
-        with_kernel(slf.as_super(), |k: &TwoStepCosineDecay| k.t_max2)
+        with_params(slf.as_super(), |k: &TwoStepCosineDecay| k.t_max2)
     }
     #[getter]
     fn eta_min(slf: &Bound<'_, Self>) -> PyResult<f64> {
-        with_kernel(slf.as_super(), |k: &TwoStepCosineDecay| k.eta_min)
+        with_params(slf.as_super(), |k: &TwoStepCosineDecay| k.eta_min)
     }
 }

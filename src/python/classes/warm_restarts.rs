@@ -5,7 +5,7 @@ use pyo3::types::{PyDict, PyTuple};
 
 use crate::pyops::Num;
 use crate::python::args::Args;
-use crate::python::classes::{num_attribute, with_kernel};
+use crate::python::classes::{num_attribute, num_state, with_params, with_state};
 use crate::python::scheduler::{construct, PyLRScheduler};
 use crate::schedules::CosineAnnealingWarmRestarts;
 
@@ -65,20 +65,20 @@ impl PyCosineAnnealingWarmRestarts {
 
     #[getter(T_0)]
     fn t_0(slf: &Bound<'_, Self>) -> PyResult<i64> {
-        with_kernel(slf.as_super(), |k: &CosineAnnealingWarmRestarts| k.t_0)
+        with_params(slf.as_super(), |k: &CosineAnnealingWarmRestarts| k.t_0)
     }
     #[getter(T_mult)]
     fn t_mult(slf: &Bound<'_, Self>) -> PyResult<i64> {
-        with_kernel(slf.as_super(), |k: &CosineAnnealingWarmRestarts| k.t_mult)
+        with_params(slf.as_super(), |k: &CosineAnnealingWarmRestarts| k.t_mult)
     }
     #[getter(T_i)]
     fn t_i(slf: &Bound<'_, Self>) -> PyResult<i64> {
-        with_kernel(slf.as_super(), |k: &CosineAnnealingWarmRestarts| k.t_i)
+        with_state(slf.as_super(), |k: &CosineAnnealingWarmRestarts| k.t_i)
     }
     /// Epochs since the last restart: an int, or a float after `step(epoch)` with `T_mult > 1`.
     #[getter(T_cur)]
     fn t_cur(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        num_attribute(slf.as_super(), |k: &CosineAnnealingWarmRestarts| k.t_cur)
+        num_state(slf.as_super(), |k: &CosineAnnealingWarmRestarts| k.t_cur)
     }
     #[getter]
     fn eta_min(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
