@@ -5,5 +5,6 @@
 
 from fastwarmup import lr
 from fastwarmup._fastwarmup import __version__
+from fastwarmup._transformers_names import get_scheduler
 
-__all__ = ["__version__", "lr"]
+__all__ = ["__version__", "get_scheduler", "lr"]

@@ -27,6 +27,7 @@ pub mod step;
 pub mod two_step_cosine;
 pub mod validate;
 pub mod warm_restarts;
+pub mod warmup;
 
 pub use base::Base;
 pub use cosine_annealing::CosineAnnealingDecay;
@@ -49,3 +50,4 @@ pub use polynomial::PolynomialDecay;
 pub use step::StepDecay;
 pub use two_step_cosine::TwoStepCosineDecay;
 pub use warm_restarts::CosineAnnealingWarmRestarts;
+pub use warmup::WarmupSchedule;

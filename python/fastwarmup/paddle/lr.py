@@ -7,6 +7,11 @@ paddle's optimizers, ``Executor`` and ``paddle.Model`` pass). paddle's own metho
 the method order and are never reached for the schedule. A class here overrides nothing, so it
 steps in Rust and nests natively, exactly as its ``fastwarmup.lr`` class does; each class's
 formula is the one in its ``fastwarmup.lr`` docstring.
+
+fastwarmup's own schedules (``fastwarmup.lr.WARMUP_SCHEDULES``: ``WarmupStableDecay``, ...)
+have no paddle class of their name: each derives from its ``fastwarmup.lr`` class and this
+module's ``LRScheduler`` only, which makes it a paddle ``LRScheduler`` too. Like
+``fastwarmup.lr``'s, ``__all__`` stays paddle's list.
 """
 
 from __future__ import annotations
@@ -90,6 +95,38 @@ class CosineAnnealingWarmRestarts(
     _lr.CosineAnnealingWarmRestarts, LRScheduler, _plr.CosineAnnealingWarmRestarts
 ):
     __doc__ = _lr.CosineAnnealingWarmRestarts.__doc__
+
+
+class ConstantWithWarmup(_lr.ConstantWithWarmup, LRScheduler):
+    __doc__ = _lr.ConstantWithWarmup.__doc__
+
+
+class CosineWarmupWithMinLR(_lr.CosineWarmupWithMinLR, LRScheduler):
+    __doc__ = _lr.CosineWarmupWithMinLR.__doc__
+
+
+class CosineWithHardRestarts(_lr.CosineWithHardRestarts, LRScheduler):
+    __doc__ = _lr.CosineWithHardRestarts.__doc__
+
+
+class InverseSqrtDecay(_lr.InverseSqrtDecay, LRScheduler):
+    __doc__ = _lr.InverseSqrtDecay.__doc__
+
+
+class WarmupCosineDecay(_lr.WarmupCosineDecay, LRScheduler):
+    __doc__ = _lr.WarmupCosineDecay.__doc__
+
+
+class WarmupLinearDecay(_lr.WarmupLinearDecay, LRScheduler):
+    __doc__ = _lr.WarmupLinearDecay.__doc__
+
+
+class WarmupPolynomialDecay(_lr.WarmupPolynomialDecay, LRScheduler):
+    __doc__ = _lr.WarmupPolynomialDecay.__doc__
+
+
+class WarmupStableDecay(_lr.WarmupStableDecay, LRScheduler):
+    __doc__ = _lr.WarmupStableDecay.__doc__
 
 
 __all__ = _lr.__all__

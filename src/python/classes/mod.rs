@@ -24,6 +24,7 @@ mod polynomial;
 mod step;
 mod two_step_cosine;
 mod warm_restarts;
+mod warmup;
 
 use std::sync::Arc;
 
@@ -62,7 +63,15 @@ macro_rules! native_classes {
             plateau::PyReduceOnPlateau,
             cyclical_cosine::PyCyclicalCosineDecay,
             one_cycle_decay::PyOneCycleDecay,
-            two_step_cosine::PyTwoStepCosineDecay
+            two_step_cosine::PyTwoStepCosineDecay,
+            warmup::PyWarmupLinearDecay,
+            warmup::PyWarmupCosineDecay,
+            warmup::PyCosineWarmupWithMinLR,
+            warmup::PyCosineWithHardRestarts,
+            warmup::PyWarmupPolynomialDecay,
+            warmup::PyInverseSqrtDecay,
+            warmup::PyConstantWithWarmup,
+            warmup::PyWarmupStableDecay
         )
     };
 }
