@@ -13,11 +13,15 @@ import numpy.typing as npt
 from typing_extensions import disjoint_base
 
 __all__ = [
+    "ConstantWithWarmup",
     "CosineAnnealingDecay",
     "CosineAnnealingWarmRestarts",
+    "CosineWarmupWithMinLR",
+    "CosineWithHardRestarts",
     "CyclicLR",
     "CyclicalCosineDecay",
     "ExponentialDecay",
+    "InverseSqrtDecay",
     "InverseTimeDecay",
     "LRScheduler",
     "LambdaDecay",
@@ -34,6 +38,10 @@ __all__ = [
     "ReduceOnPlateau",
     "StepDecay",
     "TwoStepCosineDecay",
+    "WarmupCosineDecay",
+    "WarmupLinearDecay",
+    "WarmupPolynomialDecay",
+    "WarmupStableDecay",
     "_NoOp",
     "__version__",
     "_set_state",
@@ -769,3 +777,217 @@ class TwoStepCosineDecay(LRScheduler):
     def T_max2(self) -> int: ...
     @property
     def eta_min(self) -> float: ...
+
+# fastwarmup's own warm-up schedules (module fastwarmup.lr, outside its __all__): the schedules
+# transformers' get_scheduler names, each ``lr = learning_rate * f(s)`` with ``f`` computed as
+# transformers' lambda (bit-identical). ``w`` is ``warmup_steps``, ``T`` ``total_steps``.
+# Raises (every class): TypeError for a count that is not an int or a number that is not an int
+# or float; ValueError for a negative count or a negative/non-finite learning rate or a
+# non-finite number.
+
+class WarmupLinearDecay(LRScheduler):
+    """``f(s) = s / max(1, w)`` for ``s < w``, else ``max(0.0, (T - s) / max(1, T - w))``."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> WarmupLinearDecay: ...
+    def __init__(
+        self,
+        learning_rate: float,
+        warmup_steps: int,
+        total_steps: int,
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None: ...
+    @property
+    def warmup_steps(self) -> int: ...
+    @property
+    def total_steps(self) -> int: ...
+
+class WarmupCosineDecay(LRScheduler):
+    """``f(s) = s / max(1, w)`` for ``s < w``; else ``p = (s - w) / max(1, T - w)``,
+    ``c = 0.5 * (1 + cos(pi * num_cycles * 2 * p))``, ``f(s) = max(0, c * (1 - r) + r)`` with
+    ``r = min_lr_ratio``, or ``min_lr / learning_rate``, or 0."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> WarmupCosineDecay: ...
+    def __init__(
+        self,
+        learning_rate: float,
+        warmup_steps: int,
+        total_steps: int,
+        num_cycles: float = 0.5,
+        min_lr: float | None = None,
+        min_lr_ratio: float | None = None,
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None:
+        """Raises:
+        ValueError: both ``min_lr`` and ``min_lr_ratio`` are given.
+        """
+    @property
+    def warmup_steps(self) -> int: ...
+    @property
+    def total_steps(self) -> int: ...
+    @property
+    def num_cycles(self) -> float: ...
+    @property
+    def min_lr(self) -> float | None: ...
+    @property
+    def min_lr_ratio(self) -> float: ...
+
+class CosineWarmupWithMinLR(LRScheduler):
+    """transformers' ``cosine_warmup_with_min_lr``, in floats: ``f(s) = (s + 1) / max(1, w)``
+    (or ``a + (1 - a) * s / max(1, w - 1)`` with ``warmup_lr_ratio = a``) for ``s < w``; else
+    ``p = (s - w + 1) / max(1, T - w)``, ``c = 0.5 * (1 + cos(pi * num_cycles * 2 * p))``,
+    ``f(s) = max(0, c * (1 - r) + r)``."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> CosineWarmupWithMinLR: ...
+    def __init__(
+        self,
+        learning_rate: float,
+        warmup_steps: int,
+        total_steps: int,
+        num_cycles: float = 0.5,
+        min_lr: float | None = None,
+        min_lr_ratio: float | None = None,
+        warmup_lr_ratio: float | None = None,
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None:
+        """Raises:
+        ValueError: both ``min_lr`` and ``min_lr_ratio`` are given.
+        """
+    @property
+    def warmup_steps(self) -> int: ...
+    @property
+    def total_steps(self) -> int: ...
+    @property
+    def num_cycles(self) -> float: ...
+    @property
+    def min_lr(self) -> float | None: ...
+    @property
+    def min_lr_ratio(self) -> float: ...
+    @property
+    def warmup_lr_ratio(self) -> float | None: ...
+
+class CosineWithHardRestarts(LRScheduler):
+    """``f(s) = s / max(1, w)`` for ``s < w``; else ``p = (s - w) / max(1, T - w)``,
+    ``f(s) = 0`` for ``p >= 1``, else ``max(0, 0.5 * (1 + cos(pi * ((num_cycles * p) % 1.0))))``."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> CosineWithHardRestarts: ...
+    def __init__(
+        self,
+        learning_rate: float,
+        warmup_steps: int,
+        total_steps: int,
+        num_cycles: float = 1,
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None: ...
+    @property
+    def warmup_steps(self) -> int: ...
+    @property
+    def total_steps(self) -> int: ...
+    @property
+    def num_cycles(self) -> float: ...
+
+class WarmupPolynomialDecay(LRScheduler):
+    """``f(s) = s / max(1, w)`` for ``s < w``; ``lr_end / lr`` for ``s > T``; else
+    ``((lr - lr_end) * (1 - (s - w) / (T - w)) ** power + lr_end) / lr``."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> WarmupPolynomialDecay: ...
+    def __init__(
+        self,
+        learning_rate: float,
+        warmup_steps: int,
+        total_steps: int,
+        lr_end: float = 1e-07,
+        power: float = 1.0,
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None:
+        """Raises:
+        ValueError: ``lr_end`` is not below ``learning_rate``, or ``total_steps`` equals
+            ``warmup_steps`` (the decay would divide by zero).
+        """
+    @property
+    def warmup_steps(self) -> int: ...
+    @property
+    def total_steps(self) -> int: ...
+    @property
+    def lr_end(self) -> float: ...
+    @property
+    def power(self) -> float: ...
+
+class InverseSqrtDecay(LRScheduler):
+    """``f(s) = s / max(1, w)`` for ``s < w``, else ``1 / sqrt((s + timescale - w) / timescale)``;
+    ``timescale`` defaults to ``warmup_steps or 10000``."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> InverseSqrtDecay: ...
+    def __init__(
+        self,
+        learning_rate: float,
+        warmup_steps: int,
+        timescale: int | None = None,
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None:
+        """Raises:
+        ValueError: ``timescale`` is not > 0.
+        """
+    @property
+    def warmup_steps(self) -> int: ...
+    @property
+    def timescale(self) -> int: ...
+
+class ConstantWithWarmup(LRScheduler):
+    """``f(s) = s / max(1, w)`` for ``s < w``, else 1."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> ConstantWithWarmup: ...
+    def __init__(
+        self,
+        learning_rate: float,
+        warmup_steps: int = 0,
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None: ...
+    @property
+    def warmup_steps(self) -> int: ...
+
+class WarmupStableDecay(LRScheduler):
+    """Warmup-stable-decay. With ``r = min_lr_ratio``, ``S = stable_steps``,
+    ``D = decay_steps``: for ``s < w``, ``p = s / max(1, w)``, ``f(s) = max(0, g(p) * (1 - r) + r)``
+    with ``g(p) = p``, ``0.5 * (1 - cos(pi * p))`` or ``1 - sqrt(1 - p)``; ``f(s) = 1`` for
+    ``s < w + S``; for ``s < w + S + D``, ``p = (s - w - S) / max(1, D)``,
+    ``f(s) = max(0, h(p) * (1 - r) + r)`` with ``h(p) = 1 - p``,
+    ``0.5 * (1 + cos(pi * num_cycles * 2 * p))`` or ``1 - sqrt(p)``; then ``f(s) = r``."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> WarmupStableDecay: ...
+    def __init__(
+        self,
+        learning_rate: float,
+        warmup_steps: int,
+        stable_steps: int,
+        decay_steps: int,
+        warmup_type: Literal["linear", "cosine", "1-sqrt"] = "linear",
+        decay_type: Literal["linear", "cosine", "1-sqrt"] = "cosine",
+        min_lr_ratio: float = 0.0,
+        num_cycles: float = 0.5,
+        last_epoch: int = -1,
+        verbose: bool = False,
+    ) -> None:
+        """Raises:
+        ValueError: an unknown ``warmup_type``/``decay_type``.
+        """
+    @property
+    def warmup_steps(self) -> int: ...
+    @property
+    def stable_steps(self) -> int: ...
+    @property
+    def decay_steps(self) -> int: ...
+    @property
+    def warmup_type(self) -> Literal["linear", "cosine", "1-sqrt"]: ...
+    @property
+    def decay_type(self) -> Literal["linear", "cosine", "1-sqrt"]: ...
+    @property
+    def min_lr_ratio(self) -> float: ...
+    @property
+    def num_cycles(self) -> float: ...
