@@ -178,6 +178,7 @@ def test_spec_format():
             "decay_steps": 1000,
             "end_lr": 0.0,
             "power": 0.9,
+            "cycle": False,
         },
         "warmup_steps": 10,
         "start_lr": 0.0,

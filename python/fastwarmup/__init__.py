@@ -4,7 +4,8 @@
 """
 
 from fastwarmup import lr
+from fastwarmup._config import from_config
 from fastwarmup._fastwarmup import __version__
 from fastwarmup._transformers_names import get_scheduler
 
-__all__ = ["__version__", "get_scheduler", "lr"]
+__all__ = ["__version__", "from_config", "get_scheduler", "lr"]

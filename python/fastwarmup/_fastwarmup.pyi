@@ -86,16 +86,31 @@ class LRScheduler:
     def state_keys(self) -> None:
         """Set ``self.keys`` to the names ``state_dict()`` saves."""
     def state_dict(self) -> dict[str, Any]:
-        """The state, with paddle's keys and values (``LinearWarmup_LR`` for a nest)."""
-    def set_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """The state, with paddle's keys and values (``LinearWarmup_LR`` for a nest), plus
+        ``settings``: ``to_config()`` where the schedule has a config (paddle ignores it)."""
+    def set_state_dict(self, state_dict: dict[str, Any], *, strict: bool = False) -> None:
         """Load a state dict from fastwarmup or paddle.
 
+        Settings saved in it (``settings``) that differ from this scheduler's give a
+        ``UserWarning`` naming each differing setting; a dict without them (paddle's) is
+        loaded silently.
+
         Raises:
+            ValueError: ``strict`` and the saved settings differ (nothing is loaded).
             RuntimeError: a required key is missing (as paddle).
             TypeError: a value has the wrong type.
         """
-    def set_dict(self, state_dict: dict[str, Any]) -> None:
+    def set_dict(self, state_dict: dict[str, Any], *, strict: bool = False) -> None:
         """Alias of ``set_state_dict``."""
+    def to_config(self) -> dict[str, Any]:
+        """The settings as a portable config, ``{"name": class name, **constructor arguments}``
+        (defaults filled in, ``last_epoch``/``verbose`` left out), a nested scheduler as a
+        nested config; ``fastwarmup.from_config`` builds it again.
+
+        Raises:
+            TypeError: an argument has no portable form (a Python function, a foreign
+                scheduler), named; or a Python subclass overrides how it steps.
+        """
     def precompute(
         self, n: int, *, dtype: npt.DTypeLike | None = None
     ) -> npt.NDArray[np.float64] | npt.NDArray[np.float32]:

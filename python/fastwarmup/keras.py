@@ -33,21 +33,10 @@ if int(keras.__version__.split(".")[0]) < 3:
         "pip install 'fastwarmup[keras]'"
     )
 
-from fastwarmup import _fastwarmup
+from fastwarmup import from_config
 from fastwarmup import lr as _lr
 
 __all__ = ["LearningRateSchedule", "schedule_from_spec", "schedule_spec"]
-
-# The classes a spec can name: fastwarmup's native ones (fastwarmup.lr and fastwarmup.ocr).
-_CLASSES: dict[str, type] = {
-    name: cls
-    for name, cls in vars(_fastwarmup).items()
-    if isinstance(cls, type) and issubclass(cls, _lr.LRScheduler)
-}
-# A Python subclass overriding one of these computes its own values: its spec would be wrong.
-_SCHEDULE_METHODS = ("step", "__call__", "get_lr", "_get_closed_form_lr")
-# What fastwarmup's own classes hold for them (method descriptors, slot wrappers).
-_NATIVE_METHOD_TYPES = (type(_lr.LRScheduler.__dict__["step"]), type(_lr.LRScheduler.__call__))
 
 
 @keras.saving.register_keras_serializable(package="fastwarmup", name="LearningRateSchedule")
@@ -144,90 +133,25 @@ class LearningRateSchedule(keras.optimizers.schedules.LearningRateSchedule):
 
 
 def schedule_spec(schedule: Any) -> dict[str, Any]:
-    """The construction of a fastwarmup scheduler as a spec of plain types.
-
-    ``{"name": class name, **constructor keyword arguments}``, a nested scheduler (a
-    ``LinearWarmup``'s ``learning_rate``) as a nested spec; the arguments are those the
-    scheduler was constructed with (as pickle records them), ``last_epoch`` and ``verbose``
-    left out. It is the ``fastwarmup`` command's spec format. The state (``last_epoch``, ...)
-    is not part of it: that is ``state_dict()``.
+    """The schedule's portable config, ``schedule.to_config()`` (see
+    :func:`fastwarmup.from_config`): ``{"name": class name, **constructor arguments}``, a
+    nested scheduler as a nested config, the format the ``fastwarmup`` command reads. The
+    state (``last_epoch``, ...) is not part of it: that is ``state_dict()``.
 
     Raises:
         TypeError: a scheduler in the tree is not of a fastwarmup class, is a Python subclass
             that overrides how it steps, or has an argument that is not a number, string, bool,
             None or a list of them (a Python function).
     """
-    return _spec(schedule, depth=0)
+    if not isinstance(schedule, _lr.LRScheduler):
+        raise TypeError(f"{schedule!r} is not a fastwarmup scheduler")
+    return schedule.to_config()  # type: ignore[no-any-return]
 
 
 def schedule_from_spec(spec: dict[str, Any]) -> Any:
-    """The scheduler a spec from :func:`schedule_spec` describes (a new ``fastwarmup.lr``
-    or ``fastwarmup.ocr`` object at its first step)."""
-    if not isinstance(spec, dict) or "name" not in spec:
-        raise TypeError(f"a schedule spec is a mapping with a 'name', got {spec!r}")
-    kwargs = dict(spec)
-    name = kwargs.pop("name")
-    cls = _CLASSES.get(name)
-    if cls is None:
-        raise ValueError(f"unknown scheduler name {name!r} in a schedule spec")
-
-    def value(item: Any) -> Any:
-        if isinstance(item, dict) and "name" in item:
-            return schedule_from_spec(item)
-        if isinstance(item, list):
-            return [value(x) for x in item]
-        return item
-
-    return cls(**{key: value(item) for key, item in kwargs.items()})
-
-
-def _native_class(schedule: Any) -> type:
-    """The fastwarmup class that computes ``schedule``'s values, or TypeError."""
-    mro = type(schedule).__mro__
-    for i, cls in enumerate(mro):
-        if _CLASSES.get(cls.__name__) is cls:
-            for sub in mro[:i]:
-                for name in _SCHEDULE_METHODS:
-                    method = sub.__dict__.get(name)
-                    if method is not None and not isinstance(method, _NATIVE_METHOD_TYPES):
-                        raise TypeError(
-                            f"{type(schedule).__qualname__} overrides {name}: a spec of its "
-                            f"fastwarmup base class {cls.__name__} would give other values"
-                        )
-            return cls
-    raise TypeError(f"{schedule!r} is not a fastwarmup scheduler")
-
-
-def _spec(schedule: Any, depth: int) -> dict[str, Any]:
-    if depth > 64:
-        raise TypeError("a schedule nested more than 64 deep (nested in itself?)")
-    cls = _native_class(schedule)
-    reduced = schedule.__reduce__()
-    # The pickle record: (copyreg.__newobj__, (type,), ((construction, state), own), ...),
-    # construction = (kernel name, constructor keyword arguments).
-    name, kwargs = reduced[2][0][0]
-    if name != cls.__name__:  # pragma: no cover - a change of the pickle record
-        raise TypeError(f"unexpected pickle record {name!r} for a {cls.__name__}")
-    spec: dict[str, Any] = {"name": name}
-    for key, item in kwargs.items():
-        if key in ("last_epoch", "verbose"):
-            continue
-        spec[key] = _argument(item, f"{name}.{key}", depth)
-    return spec
-
-
-def _argument(item: Any, where: str, depth: int) -> Any:
-    if isinstance(item, _lr.LRScheduler):
-        return _spec(item, depth + 1)
-    if isinstance(item, (list, tuple)):
-        return [_argument(x, where, depth) for x in item]
-    if item is None or isinstance(item, (bool, str)):
-        return item
-    if isinstance(item, numbers.Integral):
-        return int(item)
-    if isinstance(item, numbers.Real):
-        return float(item)
-    raise TypeError(f"{where} = {item!r} cannot be written as a plain value")
+    """The scheduler a config from :func:`schedule_spec` describes: ``fastwarmup.from_config``
+    (a new ``fastwarmup.lr`` or ``fastwarmup.ocr`` object at its first step)."""
+    return from_config(spec)
 
 
 def _plain(value: Any) -> Any:

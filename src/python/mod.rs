@@ -3,6 +3,7 @@
 mod args;
 mod callback;
 mod classes;
+mod config;
 mod convert;
 mod errors;
 pub(crate) mod fast_step;

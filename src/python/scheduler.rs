@@ -17,8 +17,10 @@ use crate::pyops::Num;
 use crate::python::args::Args;
 use crate::python::callback::PyCallback;
 use crate::python::classes::{display_name, first_native_class, overrides};
+use crate::python::config;
 use crate::python::convert;
 use crate::python::fast_step;
+use crate::python::interrupt;
 use crate::python::metric::{metric_of, metric_to_py};
 use crate::python::pickle;
 use crate::schedule::{base_step, Kernel, Log, StateValue};
@@ -328,6 +330,7 @@ pub(crate) fn state_dict_of<'py>(slf: &Bound<'py, PyLRScheduler>) -> PyResult<Bo
             out.set_item(*name, state_to_py(py, v)?)?;
         }
     }
+    config::record_settings(slf, &out)?;
     Ok(out)
 }
 
@@ -397,6 +400,7 @@ pub(crate) fn parse_state(
             !keys.contains(k)
                 && !extra_names.contains(&k.as_str())
                 && !also_used.contains(&k.as_str())
+                && k != config::SETTINGS_KEY
         })
         .count();
     if unused > 0 {
@@ -547,15 +551,42 @@ impl PyLRScheduler {
     }
 
     /// Load a state dict (from fastwarmup or paddle); nothing changes if it is rejected.
-    fn set_state_dict(slf: &Bound<'_, Self>, state_dict: &Bound<'_, PyAny>) -> PyResult<()> {
+    /// Settings saved with it that differ from this scheduler's warn (`strict`: raise).
+    #[pyo3(signature = (state_dict, *, strict=false))]
+    fn set_state_dict(
+        slf: &Bound<'_, Self>,
+        state_dict: &Bound<'_, PyAny>,
+        strict: bool,
+    ) -> PyResult<()> {
+        config::check_settings(slf, state_dict, strict)?;
         let pending = parse_state(slf, state_dict, &[])?;
         commit_state(slf, pending)
     }
 
     /// Alias of `set_state_dict`.
-    fn set_dict(slf: &Bound<'_, Self>, state_dict: &Bound<'_, PyAny>) -> PyResult<()> {
-        slf.call_method1("set_state_dict", (state_dict,))
-            .map(|_| ())
+    #[pyo3(signature = (state_dict, *, strict=false))]
+    fn set_dict(
+        slf: &Bound<'_, Self>,
+        state_dict: &Bound<'_, PyAny>,
+        strict: bool,
+    ) -> PyResult<()> {
+        if strict {
+            let kwargs = PyDict::new(slf.py());
+            kwargs.set_item("strict", true)?;
+            slf.call_method("set_state_dict", (state_dict,), Some(&kwargs))
+                .map(|_| ())
+        } else {
+            slf.call_method1("set_state_dict", (state_dict,))
+                .map(|_| ())
+        }
+    }
+
+    /// The schedule's settings as a portable config: `{"name": class name, **constructor
+    /// arguments}` (defaults filled in, `last_epoch`/`verbose` left out), nested schedulers as
+    /// nested configs; `fastwarmup.from_config` builds it again. `TypeError` names an argument
+    /// that has no portable form (a Python function, a foreign scheduler).
+    fn to_config<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        config::to_config(slf)
     }
 
     /// The next `n` learning rates as a NumPy array, without changing the scheduler.
@@ -586,12 +617,12 @@ impl PyLRScheduler {
             let mut out = reserve(n)?;
             out.resize(n, 0.0);
             if kernel.calls_python() {
-                precompute::fill(kernel, &mut out)?;
+                precompute::fill_until(kernel, &mut out, &interrupt::PythonSignals)?;
+                out
             } else {
                 // Nothing in `kernel` holds a Python object (calls_python() is false).
-                py.detach(|| precompute::fill(kernel, &mut out))?;
+                interrupt::fill_detached(py, kernel, out)?
             }
-            out
         };
         if single {
             let narrowed: Vec<f32> = values.iter().map(|v| *v as f32).collect();
@@ -736,6 +767,9 @@ fn step_python_copy(slf: &Bound<'_, PyLRScheduler>, n: usize) -> PyResult<Vec<f6
     for i in 0..n {
         if i > 0 {
             copy.call_method0("step")?;
+        }
+        if i % 4096 == 4095 {
+            py.check_signals()?;
         }
         let value = copy.call0()?;
         out.push(convert::lr_value(&value, "the scheduler")?.as_f64());

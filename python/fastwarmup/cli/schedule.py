@@ -53,28 +53,26 @@ def construction(sched: Any) -> tuple[str, dict[str, Any]]:
     included, ``last_epoch``/``verbose`` left out)."""
     if isinstance(sched, Constant):
         return "Constant", {"value": sched.value}
+    try:  # the portable config (fastwarmup's schedulers whose arguments are all plain values)
+        config = dict(sched.to_config())
+        if config.get("scale_fn", 0) is None:
+            del config["scale_fn"]
+        return str(config.pop("name")), config
+    except (AttributeError, TypeError):
+        pass
+    # Otherwise (a Python function among the arguments, a foreign scheduler): its attributes.
     name = type(sched).__name__
-    recorded: dict[str, Any] | None = None
-    try:
-        state = sched.__reduce_ex__(2)[2]
-        record = state[0][0]
-        if isinstance(record, tuple) and isinstance(record[1], dict):
-            recorded = dict(record[1])
-    except Exception:
-        recorded = None
     try:
         params = inspect.signature(type(sched)).parameters
     except (TypeError, ValueError):
-        return name, recorded or {}
+        return name, {}
     args: dict[str, Any] = {}
     for param in params.values():
         if param.name in _HIDDEN_PARAMS or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
             continue
-        if recorded is not None and param.name in recorded:
-            args[param.name] = recorded[param.name]
-        elif recorded is None and hasattr(sched, param.name):
+        if hasattr(sched, param.name):
             args[param.name] = getattr(sched, param.name)
-        elif recorded is None and param.name == "learning_rate":
+        elif param.name == "learning_rate":
             args[param.name] = sched.base_lr
         elif param.default is not param.empty:
             if param.name == "scale_fn" and param.default is None:

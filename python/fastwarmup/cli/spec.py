@@ -109,16 +109,12 @@ class Spec:
 
 
 def scheduler_class(name: str) -> type:
-    """The class a spec name refers to (fastwarmup.ocr is imported only for its names)."""
-    from fastwarmup import lr
+    """The class a spec name refers to: a name fastwarmup.from_config takes."""
+    from fastwarmup import _config
 
-    if name in _OCR_NAMES:
-        import fastwarmup.ocr as ocr
-
-        return getattr(ocr, name)  # type: ignore[no-any-return]
-    if name in lr.__all__ and name not in _UNBUILDABLE:
-        return getattr(lr, name)  # type: ignore[no-any-return]
-    raise KeyError(name)
+    if name in _UNBUILDABLE:
+        raise KeyError(name)
+    return _config.scheduler_class(name)
 
 
 def known_names() -> list[str]:

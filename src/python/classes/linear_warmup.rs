@@ -12,6 +12,7 @@ use pyo3::PyTraverseError;
 use crate::nested::Nested;
 use crate::python::args::Args;
 use crate::python::classes::{num_attribute, steps_natively, with_params};
+use crate::python::config;
 use crate::python::convert;
 use crate::python::foreign::PyForeign;
 use crate::python::scheduler::{
@@ -229,7 +230,14 @@ impl PyLinearWarmup {
     }
 
     /// Load a state dict (from fastwarmup or paddle), the nested scheduler's included.
-    fn set_state_dict(slf: &Bound<'_, Self>, state_dict: &Bound<'_, PyAny>) -> PyResult<()> {
+    /// Settings saved with it that differ from this scheduler's warn (`strict`: raise).
+    #[pyo3(signature = (state_dict, *, strict=false))]
+    fn set_state_dict(
+        slf: &Bound<'_, Self>,
+        state_dict: &Bound<'_, PyAny>,
+        strict: bool,
+    ) -> PyResult<()> {
+        let checked = config::check_settings(slf.as_super(), state_dict, strict)?;
         let pending = parse_state(slf.as_super(), state_dict, &["LinearWarmup_LR"])?;
         if let Some(nested) = nested_scheduler(slf) {
             let Some(nested_state) = state_dict.get_item("LinearWarmup_LR").ok() else {
@@ -237,9 +245,15 @@ impl PyLinearWarmup {
                     "Please check whether state_dict is correct for optimizer. Can't find [ LinearWarmup_LR ] in state_dict",
                 ));
             };
-            nested
-                .bind(slf.py())
-                .call_method1("set_state_dict", (nested_state,))?;
+            let nested = nested.bind(slf.py());
+            let nested_state = config::nested_state(&nested_state, checked)?;
+            if strict && nested.is_instance_of::<PyLRScheduler>() {
+                let kwargs = PyDict::new(slf.py());
+                kwargs.set_item("strict", true)?;
+                nested.call_method("set_state_dict", (nested_state,), Some(&kwargs))?;
+            } else {
+                nested.call_method1("set_state_dict", (nested_state,))?;
+            }
         }
         commit_state(slf.as_super(), pending)
     }
