@@ -237,3 +237,38 @@ def test_wsd_warns_when_both_lengths_are_given() -> None:
             num_training_steps=10,
             scheduler_specific_kwargs={"num_decay_steps": 3, "num_stable_steps": 1},
         )
+
+
+LONG_RUNS = {
+    "linear": (3e-4, 2000, 50_000, {}),
+    "cosine": (3e-4, 2000, 50_000, {"num_cycles": 0.5}),
+    "cosine_with_restarts": (1e-3, 1000, 50_000, {"num_cycles": 7}),
+    "polynomial": (5e-4, 1000, 50_000, {"lr_end": 1e-6, "power": 0.9}),
+    "constant": (0.1, None, None, {}),
+    "constant_with_warmup": (0.1, 5000, None, {}),
+    "inverse_sqrt": (1e-3, 4000, None, {"timescale": 3000}),
+    "cosine_with_min_lr": (2e-4, 2000, 50_000, {"min_lr": 2e-5}),
+    "cosine_warmup_with_min_lr": (
+        2e-4,
+        2000,
+        50_000,
+        {"min_lr_rate": 0.1, "warmup_lr_rate": 0.01},
+    ),
+    "warmup_stable_decay": (
+        3e-4,
+        2000,
+        50_000,
+        {"num_decay_steps": 8000, "decay_type": "1-sqrt", "min_lr_ratio": 0.05},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_long_run_equals_transformers(name: str) -> None:
+    lr, w, t, kwargs = LONG_RUNS[name]
+    steps = 55_000
+    expected = np.array(transformers_lrs(name, lr, w, t, kwargs, steps))
+    sched = fastwarmup.get_scheduler(
+        name, lr, num_warmup_steps=w, num_training_steps=t, scheduler_specific_kwargs=kwargs
+    )
+    assert np.array_equal(sched.precompute(steps + 1), expected)
