@@ -93,6 +93,15 @@ SAMPLES: dict[str, dict] = {
         "T_max2": 40,
     },
 }
+SAMPLES["Sequential"] = {
+    "name": "Sequential",
+    "schedulers": [SAMPLES["ExponentialDecay"], SAMPLES["StepDecay"]],
+    "milestones": [4],
+}
+SAMPLES["Chained"] = {
+    "name": "Chained",
+    "schedulers": [SAMPLES["CosineAnnealingDecay"], SAMPLES["StepDecay"]],
+}
 NESTED = {
     "name": "LinearWarmup",
     "warmup_steps": 4,
@@ -150,6 +159,7 @@ def test_samples_cover_every_class() -> None:
 
     portable = set(ALL_CLASSES) - set(FUNCTION_CLASSES)
     portable |= {"CyclicalCosineDecay", "OneCycleDecay", "TwoStepCosineDecay"}
+    portable |= {"Sequential", "Chained"}
     assert portable <= set(SAMPLES)
     assert set(SAMPLES) <= set(_config._classes())
 
@@ -303,6 +313,8 @@ def changed(value):
         return value * 0.5 if value else 0.25
     if isinstance(value, list) and value:
         return [*value[:-1], changed(value[-1])]
+    if not isinstance(value, str):
+        return None
     return {
         "min": "max",
         "rel": "abs",

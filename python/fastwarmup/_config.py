@@ -46,11 +46,14 @@ def _EMPTY() -> Any:  # stands for inspect.Parameter.empty
 def _classes() -> dict[str, type]:
     """The classes a config can name: fastwarmup's native ones (``fastwarmup.lr``,
     ``fastwarmup.ocr`` and the composites)."""
-    return {
+    from fastwarmup._compose import Chained, Sequential
+
+    classes = {
         name: cls
         for name, cls in vars(_fastwarmup).items()
         if isinstance(cls, type) and issubclass(cls, _lr.LRScheduler)
     }
+    return {**classes, "Sequential": Sequential, "Chained": Chained}
 
 
 def scheduler_class(name: str) -> type:
@@ -220,15 +223,18 @@ def _items(value: Any) -> list[Any]:
 def without_settings(state: Any) -> Any:
     """A nested state dict without the settings in it (nor in its own nests): the outer
     check compared them already."""
-    if not isinstance(state, dict) or not any(k in state for k in (SETTINGS_KEY, _NEST_KEY)):
+    if not isinstance(state, dict) or not any(k in state for k in (SETTINGS_KEY, *_NESTS)):
         return state
     out = {k: v for k, v in state.items() if k != SETTINGS_KEY}
-    if _NEST_KEY in out:
-        out[_NEST_KEY] = without_settings(out[_NEST_KEY])
+    if _NESTS[0] in out:
+        out[_NESTS[0]] = without_settings(out[_NESTS[0]])
+    if isinstance(out.get(_NESTS[1]), list):
+        out[_NESTS[1]] = [without_settings(x) for x in out[_NESTS[1]]]
     return out
 
 
-_NEST_KEY = "LinearWarmup_LR"
+# Where nested state dicts are: a LinearWarmup's, a Sequential's or Chained's children.
+_NESTS = ("LinearWarmup_LR", "schedulers")
 
 
 def _same(a: Any, b: Any) -> bool:
