@@ -10,9 +10,11 @@ nor torch is imported.
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, Literal
 
 from fastwarmup import lr as _lr
+
+_Curve = Literal["linear", "cosine", "1-sqrt"]
 
 #: transformers' ``SchedulerType`` values, in its order (``greedy`` is refused: it is no
 #: schedule but a feedback controller, with no counterpart here).
@@ -74,16 +76,14 @@ def _polynomial(
     return _lr.WarmupPolynomialDecay(lr, w, t, lr_end=lr_end, power=power, last_epoch=last_epoch)
 
 
-def _min_lr_args(min_lr: float | None, min_lr_rate: float | None) -> dict[str, float]:
+def _check_min_lr(min_lr: float | None, min_lr_rate: float | None) -> None:
+    """transformers' checks: exactly one of ``min_lr`` and ``min_lr_rate``."""
     if min_lr is not None and min_lr_rate is not None:
         raise ValueError("Only one of min_lr or min_lr_rate should be set")
-    if min_lr is not None:
-        return {"min_lr": min_lr}
-    if min_lr_rate is None:
+    if min_lr is None and min_lr_rate is None:
         raise ValueError(
             "One of min_lr or min_lr_rate should be set through the `lr_scheduler_kwargs`"
         )
-    return {"min_lr_ratio": min_lr_rate}
 
 
 def _cosine_min_lr(
@@ -96,8 +96,16 @@ def _cosine_min_lr(
     min_lr: float | None = None,
     min_lr_rate: float | None = None,
 ) -> _lr.LRScheduler:
-    minimum = _min_lr_args(min_lr, min_lr_rate)
-    return _lr.WarmupCosineDecay(lr, w, t, num_cycles=num_cycles, last_epoch=last_epoch, **minimum)
+    _check_min_lr(min_lr, min_lr_rate)
+    return _lr.WarmupCosineDecay(
+        lr,
+        w,
+        t,
+        num_cycles=num_cycles,
+        min_lr=min_lr,
+        min_lr_ratio=min_lr_rate,
+        last_epoch=last_epoch,
+    )
 
 
 def _cosine_warmup_min_lr(
@@ -111,15 +119,16 @@ def _cosine_warmup_min_lr(
     min_lr_rate: float | None = None,
     warmup_lr_rate: float | None = None,
 ) -> _lr.LRScheduler:
-    minimum = _min_lr_args(min_lr, min_lr_rate)
+    _check_min_lr(min_lr, min_lr_rate)
     return _lr.CosineWarmupWithMinLR(
         lr,
         w,
         t,
         num_cycles=num_cycles,
+        min_lr=min_lr,
+        min_lr_ratio=min_lr_rate,
         warmup_lr_ratio=warmup_lr_rate,
         last_epoch=last_epoch,
-        **minimum,
     )
 
 
@@ -135,8 +144,8 @@ def _wsd(
     num_decay_steps: int,
     num_training_steps: int | None = None,
     num_stable_steps: int | None = None,
-    warmup_type: str = "linear",
-    decay_type: str = "cosine",
+    warmup_type: _Curve = "linear",
+    decay_type: _Curve = "cosine",
     min_lr_ratio: float = 0,
     num_cycles: float = 0.5,
     last_epoch: int = -1,
@@ -173,11 +182,11 @@ def _wsd(
 def _plateau(
     lr: float,
     *,
-    mode: str = "min",
+    mode: Literal["min", "max"] = "min",
     factor: float = 0.1,
     patience: int = 10,
     threshold: float = 1e-4,
-    threshold_mode: str = "rel",
+    threshold_mode: Literal["rel", "abs"] = "rel",
     cooldown: int = 0,
     min_lr: float = 0,
     eps: float = 1e-8,
