@@ -15,6 +15,7 @@ filled in; ``last_epoch`` and ``verbose`` left out: where a schedule is, is its 
 
 from __future__ import annotations
 
+import functools
 import numbers
 import warnings
 from collections.abc import Mapping
@@ -34,15 +35,11 @@ _MAX_DEPTH = 64
 # A Python subclass overriding one of these computes its own values: its config would be wrong.
 _SCHEDULE_METHODS = ("step", "__call__", "get_lr", "_get_closed_form_lr")
 _NATIVE_METHOD_TYPES = (type(_lr.LRScheduler.__dict__["step"]), type(_lr.LRScheduler.__call__))
-_DEFAULTS: dict[str, list[tuple[str, Any]]] = {}
+_DEFAULTS: dict[str, list[tuple[str, bool, Any]]] = {}
+_PLAIN = (int, float, bool, str, type(None))
 
 
-def _EMPTY() -> Any:  # stands for inspect.Parameter.empty
-    import inspect
-
-    return inspect.Parameter.empty
-
-
+@functools.cache
 def _classes() -> dict[str, type]:
     """The classes a config can name: fastwarmup's native ones (``fastwarmup.lr``,
     ``fastwarmup.ocr`` and the composites)."""
@@ -65,8 +62,10 @@ def scheduler_class(name: str) -> type:
 
 
 def _native_class(sched: Any) -> type:
-    mro = type(sched).__mro__
     classes = _classes()
+    if classes.get(type(sched).__name__) is type(sched) and type(sched) is not _lr.LRScheduler:
+        return type(sched)  # a fastwarmup class itself
+    mro = type(sched).__mro__
     for i, cls in enumerate(mro):
         if classes.get(cls.__name__) is cls:
             for sub in mro[:i]:
@@ -83,14 +82,16 @@ def _native_class(sched: Any) -> type:
     raise TypeError(f"{sched!r} is not a fastwarmup scheduler")
 
 
-def _defaults(cls: type) -> list[tuple[str, Any]]:
-    """``(parameter, default or inspect.Parameter.empty)`` in signature order, cached."""
+def _defaults(cls: type) -> list[tuple[str, bool, Any]]:
+    """``(parameter, has a default, default)`` in signature order, cached."""
     found = _DEFAULTS.get(cls.__name__)
     if found is None:
         import inspect  # not at import: it costs `import fastwarmup` milliseconds
 
         params = inspect.signature(cls).parameters.values()
-        found = [(p.name, p.default) for p in params if p.name not in _HIDDEN]
+        found = [
+            (p.name, p.default is not p.empty, p.default) for p in params if p.name not in _HIDDEN
+        ]
         _DEFAULTS[cls.__name__] = found
     return found
 
@@ -103,15 +104,20 @@ def config_of(sched: Any, record: tuple[str, dict[str, Any]], depth: int = 0) ->
     cls = _native_class(sched)
     name, given = record
     config: dict[str, Any] = {"name": name}
-    for key, default in _defaults(cls):
+    for key, has_default, default in _defaults(cls):
         if key in given:
-            config[key] = _portable(given[key], f"{name}.{key}", depth)
-        elif default is not _EMPTY():
-            config[key] = _portable(default, f"{name}.{key}", depth)
+            value = given[key]
+        elif has_default:
+            value = default
+        else:
+            continue
+        config[key] = value if type(value) in _PLAIN else _portable(value, f"{name}.{key}", depth)
     return config
 
 
 def _portable(item: Any, where: str, depth: int) -> Any:
+    if type(item) in _PLAIN:
+        return item
     if isinstance(item, _lr.LRScheduler):
         try:
             return item.to_config()
