@@ -209,3 +209,33 @@ def test_errors() -> None:
         Chained([child, child])
     with pytest.raises(TypeError, match="ReduceOnPlateau"):
         Chained([lr.ReduceOnPlateau(0.1)])
+
+
+def test_fastwarmup_paddle_composites_train_with_paddle() -> None:
+    """``fastwarmup.paddle.lr.Sequential``/``Chained`` are paddle schedulers: a paddle optimizer
+    reads them at every step, and its ``state_dict`` resumes them."""
+    paddle = pytest.importorskip("paddle")
+    from fastwarmup.paddle import lr as fpl
+
+    def make():
+        return fpl.Sequential(
+            [
+                fpl.LinearLR(0.1, 5, start_factor=0.2),
+                fpl.Chained([fpl.CosineAnnealingDecay(0.1, 10), fpl.StepDecay(1.0, 4, 0.5)]),
+            ],
+            [5],
+        )
+
+    sched = make()
+    net = paddle.nn.Linear(2, 1)
+    opt = paddle.optimizer.SGD(learning_rate=sched, parameters=net.parameters())
+    seen = []
+    for _ in range(12):
+        seen.append(opt.get_lr())
+        sched.step()
+    assert seen == make().precompute(12).tolist()
+    again = make()
+    opt2 = paddle.optimizer.SGD(learning_rate=again, parameters=net.parameters())
+    opt2.set_state_dict(opt.state_dict())
+    assert np.array_equal(again.precompute(20), sched.precompute(20))
+    assert from_config(sched.to_config()).to_config() == sched.to_config()

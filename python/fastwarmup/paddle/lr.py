@@ -16,6 +16,7 @@ module's ``LRScheduler`` only, which makes it a paddle ``LRScheduler`` too. Like
 
 from __future__ import annotations
 
+from fastwarmup import _compose
 from fastwarmup import lr as _lr
 from fastwarmup.paddle._paddle import paddle_lr as _plr
 
@@ -127,6 +128,14 @@ class WarmupPolynomialDecay(_lr.WarmupPolynomialDecay, LRScheduler):
 
 class WarmupStableDecay(_lr.WarmupStableDecay, LRScheduler):
     __doc__ = _lr.WarmupStableDecay.__doc__
+
+
+class Sequential(_compose.Sequential, LRScheduler):
+    __doc__ = _compose.Sequential.__doc__
+
+
+class Chained(_compose.Chained, LRScheduler):
+    __doc__ = _compose.Chained.__doc__
 
 
 __all__ = _lr.__all__
