@@ -461,3 +461,23 @@ def test_against_transformers_functions() -> None:
                     theirs.append(opt.param_groups[0]["lr"])
             ours = getattr(lr, cls)(base, *args, **kwargs).precompute(301).tolist()
             assert ours == theirs, (func, base, tkwargs)
+
+
+def test_the_command_shows_the_wsd_example() -> None:
+    pytest.importorskip("yaml")
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    spec = Path(__file__).resolve().parent.parent / "examples" / "configs" / "wsd.yml"
+    result = subprocess.run(
+        [sys.executable, "-m", "fastwarmup", "show", str(spec)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "10,001 steps (the schedule's own length" in result.stdout
+    phases = [line.split()[:2] for line in result.stdout.splitlines() if "-" in line[:14]]
+    assert ["0-999", "warmup"] in phases
+    assert ["1,000-6,999", "constant"] in phases
+    assert ["7,000-10,000", "decay"] in phases

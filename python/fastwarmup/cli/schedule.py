@@ -7,7 +7,7 @@ import copy
 import inspect
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -199,6 +199,27 @@ def _own_length(name: str, args: dict[str, Any], sched: Any) -> int:
         return int(10 * number("warmup_steps", 100))
     if name == "LinearWarmup":
         return int(number("warmup_steps", 0))
+    return _warmup_schedule_length(name, number)
+
+
+def _warmup_schedule_length(name: str, number: Callable[[str, float], float]) -> int:
+    """The length of fastwarmup's own warm-up schedules (``lr.WARMUP_SCHEDULES``): to the end
+    of the decay; 1000 for a class that is none of them."""
+    warmup = number("warmup_steps", 0)
+    if name == "WarmupStableDecay":
+        return int(warmup + number("stable_steps", 0) + number("decay_steps", 0)) + 1
+    if name in (
+        "WarmupLinearDecay",
+        "WarmupCosineDecay",
+        "CosineWarmupWithMinLR",
+        "CosineWithHardRestarts",
+        "WarmupPolynomialDecay",
+    ):
+        return int(number("total_steps", 1000)) + 1
+    if name == "InverseSqrtDecay":
+        return int(10 * max(warmup, number("timescale", 0), 100))
+    if name == "ConstantWithWarmup":
+        return int(max(2 * warmup, 10))
     return 1000
 
 
@@ -256,6 +277,15 @@ _BY_EPOCH = frozenset(
         "CyclicLR",
         "CyclicalCosineDecay",
         "OneCycleDecay",
+        # fastwarmup's own (lr.WARMUP_SCHEDULES): pure functions of the epoch
+        "WarmupLinearDecay",
+        "WarmupCosineDecay",
+        "CosineWarmupWithMinLR",
+        "CosineWithHardRestarts",
+        "WarmupPolynomialDecay",
+        "InverseSqrtDecay",
+        "ConstantWithWarmup",
+        "WarmupStableDecay",
     }
 )
 # Recurrences whose whole state is (last_epoch, last_lr): a jump loads that state (step(e)
