@@ -481,3 +481,30 @@ def test_the_command_shows_the_wsd_example() -> None:
     assert ["0-999", "warmup"] in phases
     assert ["1,000-6,999", "constant"] in phases
     assert ["7,000-10,000", "decay"] in phases
+
+
+@pytest.mark.parametrize("case", [c for _, c in CASES], ids=IDS)
+def test_config_round_trip(case: Case) -> None:
+    import fastwarmup
+
+    sched = build(case)
+    if not hasattr(sched, "to_config"):
+        pytest.skip("no to_config in this build")
+    again = fastwarmup.from_config(sched.to_config())
+    assert type(again) is type(sched)
+    assert again.precompute(STEPS).tolist() == expected(case)
+
+
+def test_a_paddle_optimizer_reads_them() -> None:
+    paddle = pytest.importorskip("paddle")
+    from fastwarmup.paddle import lr as fwp
+
+    for _, case in CASES:
+        sched = build(case, fwp)
+        layer = paddle.nn.Linear(2, 1)
+        opt = paddle.optimizer.SGD(learning_rate=sched, parameters=layer.parameters())
+        seen = []
+        for _ in range(40):
+            seen.append(opt.get_lr())
+            sched.step()
+        assert seen == expected(case, 40)
