@@ -166,11 +166,9 @@ def _build(config: Any, depth: int) -> Any:
     except KeyError:
         # transformers' names (``cosine``, ``warmup_stable_decay``, ...), where
         # fastwarmup.get_scheduler exists: ``{"name": ..., **get_scheduler's arguments}``.
-        try:
-            from fastwarmup._transformers_names import SCHEDULER_NAMES, get_scheduler
-        except ImportError:  # pragma: no cover - get_scheduler is part of the package
-            SCHEDULER_NAMES, get_scheduler = (), None
-        if name not in SCHEDULER_NAMES or get_scheduler is None:
+        from fastwarmup._transformers_names import SCHEDULER_NAMES, get_scheduler
+
+        if name not in SCHEDULER_NAMES:
             raise ValueError(f"unknown scheduler name {name!r} in a config") from None
         return get_scheduler(name, **kwargs)
     return cls(**kwargs)
