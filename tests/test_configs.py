@@ -228,7 +228,7 @@ def test_paddle_classes() -> None:
     assert config["learning_rate"]["name"] == "CosineAnnealingDecay"
     for name, sample in SAMPLES.items():
         cls = getattr(fpl, name, None)
-        if cls is None:
+        if cls is None or name in ("Sequential", "Chained"):  # (test_composition.py)
             continue
         kwargs = {k: v for k, v in sample.items() if k != "name"}
         sched = cls(**kwargs)
