@@ -150,7 +150,7 @@ def _paddle_keys(outcome: Any) -> Any:
     if isinstance(outcome, str):
         return outcome
     epoch, value, state = outcome
-    return epoch, value, {k: v for k, v in state.items() if k not in ("T_cur", "T_i")}
+    return epoch, value, {k: v for k, v in state.items() if k not in ("T_cur", "T_i", "settings")}
 
 
 def _counting_subclass(m: ModuleType) -> type:
