@@ -164,16 +164,29 @@ fn count(name: &str, value: i64) -> CoreResult<i64> {
     Ok(value)
 }
 
-/// `float(a - b)` for Python ints: the exact difference, rounded once.
+/// `float(a - b)` for Python ints: the exact difference, rounded once (in `i64` when it fits,
+/// whose conversion is a single instruction; `i128`'s is a library call).
 #[inline]
 fn diff(a: i64, b: i64) -> f64 {
-    (i128::from(a) - i128::from(b)) as f64
+    match a.checked_sub(b) {
+        Some(d) => d as f64,
+        None => (i128::from(a) - i128::from(b)) as f64,
+    }
+}
+
+/// `float(n)` for a Python int `n` (round to nearest even, as CPython).
+#[inline]
+fn int_f64(n: i128) -> f64 {
+    match i64::try_from(n) {
+        Ok(small) => small as f64,
+        Err(_) => n as f64,
+    }
 }
 
 /// `float(max(1, n))` for a Python int `n`.
 #[inline]
 fn at_least_one(n: i128) -> f64 {
-    n.max(1) as f64
+    int_f64(n.max(1))
 }
 
 /// An exact int as `i64`, for CPython's int true division.
@@ -378,7 +391,7 @@ impl WarmupSchedule {
                 } else if s128 < stable_end {
                     1.0
                 } else if s128 < decay_end {
-                    let progress = (s128 - stable_end) as f64 / at_least_one(p.decay_steps.into());
+                    let progress = int_f64(s128 - stable_end) / at_least_one(p.decay_steps.into());
                     let factor = match p.decay_type {
                         Curve::Linear => 1.0 - progress,
                         Curve::Cosine => {
@@ -567,5 +580,17 @@ mod tests {
         assert!(WarmupSchedule::new(Kind::Linear, params(0.1, -1, 5), -1, false).is_err());
         assert!(WarmupSchedule::new(Kind::Linear, params(0.1, 1, -5), -1, false).is_err());
         assert!(WarmupSchedule::new(Kind::Linear, params(-0.1, 1, 5), -1, false).is_err());
+    }
+
+    #[test]
+    fn int_conversions_round_once_beyond_i64() {
+        assert_eq!(diff(i64::MAX, -1), 9_223_372_036_854_775_808.0);
+        assert_eq!(diff(i64::MIN, 1), -9_223_372_036_854_775_808.0);
+        assert_eq!(diff((1 << 53) + 1, 0), (1_u64 << 53) as f64);
+        assert_eq!(at_least_one(-5), 1.0);
+        assert_eq!(
+            int_f64(i128::from(i64::MAX) + 2),
+            9_223_372_036_854_775_808.0
+        );
     }
 }
