@@ -508,3 +508,25 @@ def test_a_paddle_optimizer_reads_them() -> None:
             seen.append(opt.get_lr())
             sched.step()
         assert seen == expected(case, 40)
+
+
+def _step_many(sched: Any, n: int) -> None:
+    for _ in range(n):
+        sched.step()
+
+
+def test_threads_step_without_losing_steps() -> None:
+    import threading
+
+    per_thread, threads = 500, 4
+    for _, case in CASES:
+        sched = build(case)
+        workers = [
+            threading.Thread(target=_step_many, args=(sched, per_thread)) for _ in range(threads)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        assert sched.last_epoch == per_thread * threads
+        assert sched() == expected(case, per_thread * threads + 1)[-1]
