@@ -20,7 +20,6 @@ use crate::python::classes::{display_name, first_native_class, overrides};
 use crate::python::config;
 use crate::python::convert;
 use crate::python::fast_step;
-use crate::python::interrupt;
 use crate::python::metric::{metric_of, metric_to_py};
 use crate::python::pickle;
 use crate::schedule::{base_step, Kernel, Log, StateValue};
@@ -617,12 +616,12 @@ impl PyLRScheduler {
             let mut out = reserve(n)?;
             out.resize(n, 0.0);
             if kernel.calls_python() {
-                precompute::fill_until(kernel, &mut out, &interrupt::PythonSignals)?;
-                out
+                precompute::fill(kernel, &mut out)?;
             } else {
                 // Nothing in `kernel` holds a Python object (calls_python() is false).
-                interrupt::fill_detached(py, kernel, out)?
+                py.detach(|| precompute::fill(kernel, &mut out))?;
             }
+            out
         };
         if single {
             let narrowed: Vec<f32> = values.iter().map(|v| *v as f32).collect();
@@ -767,9 +766,6 @@ fn step_python_copy(slf: &Bound<'_, PyLRScheduler>, n: usize) -> PyResult<Vec<f6
     for i in 0..n {
         if i > 0 {
             copy.call_method0("step")?;
-        }
-        if i % 4096 == 4095 {
-            py.check_signals()?;
         }
         let value = copy.call0()?;
         out.push(convert::lr_value(&value, "the scheduler")?.as_f64());
