@@ -20,6 +20,11 @@ pub trait Foreign: Send + Sync {
     fn save(&self) -> CoreResult<Box<dyn std::any::Any + Send + Sync>>;
     /// `obj.set_state_dict(saved)`.
     fn restore(&self, saved: Box<dyn std::any::Any + Send + Sync>) -> CoreResult<()>;
+    /// How many warm-up levels the object stands for (it may nest schedulers, fastwarmup's
+    /// among them), counted up to `limit` (a cycle counts as deeper than any limit).
+    fn nesting_depth(&self, _limit: usize) -> CoreResult<usize> {
+        Ok(0)
+    }
 }
 
 /// The `learning_rate` of a `LinearWarmup`.
@@ -115,6 +120,20 @@ impl Nested {
             Self::Shared(cell) => cell.read(Kernel::holds_foreign).unwrap_or(true),
             Self::Owned(k) => k.holds_foreign(),
             Self::Foreign(_) => true,
+        }
+    }
+
+    /// How many `LinearWarmup` levels are nested here (see `Kernel::nesting_depth`), counted
+    /// up to `limit` for a foreign scheduler.
+    pub fn nesting_depth(&self, limit: usize) -> CoreResult<usize> {
+        match self {
+            Self::Constant(_) => Ok(0),
+            // The parameters copy answers without the lock (the nest may be mid-step).
+            Self::Shared(cell) => cell
+                .params(Kernel::nesting_depth)
+                .or_else(|_| cell.read(Kernel::nesting_depth)),
+            Self::Owned(k) => Ok(k.nesting_depth()),
+            Self::Foreign(f) => f.nesting_depth(limit),
         }
     }
 

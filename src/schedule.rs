@@ -176,6 +176,11 @@ pub trait Kernel: Send + Sync + 'static {
     fn holds_foreign(&self) -> bool {
         false
     }
+    /// How many `LinearWarmup` levels this kernel is, itself included (0 for a schedule that
+    /// nests nothing); bounded by `schedules::linear_warmup::MAX_NESTING` at construction.
+    fn nesting_depth(&self) -> usize {
+        0
+    }
     /// The user's functions this kernel calls (the binding shows the objects behind them to
     /// Python's garbage collector).
     fn callbacks(&self) -> Vec<&dyn Callback> {

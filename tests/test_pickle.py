@@ -190,20 +190,35 @@ def test_a_tampered_pickle_is_refused_cleanly() -> None:
     from fastwarmup._fastwarmup import _set_state
 
     _, _, state, *_ = fw.StepDecay(0.1, 2).__reduce__()
-    (construction, schedule), own = state
+    name, schedule, own, names, *values = state
+    assert (name, names, values) == ("StepDecay", ("learning_rate", "step_size"), [0.1, 2])
     warmup = fw.LinearWarmup.__new__(fw.LinearWarmup)
     with pytest.raises(ValueError, match="not a fastwarmup StepDecay"):
-        _set_state(warmup, ((construction, schedule), own))  # a record for another class
-    based = (("LRScheduler", {}), schedule)
+        _set_state(warmup, state)  # a record for another class
     with pytest.raises(ValueError, match="not a fastwarmup LRScheduler"):
-        _set_state(warmup, (based, own))  # a base class of the real one
+        _set_state(warmup, ("LRScheduler", schedule, own, ()))  # a base class of the real one
+    with pytest.raises(ValueError, match="bad scheduler state"):
+        _set_state(warmup, (name, schedule, own, names))  # values missing
     plateau = fw.ReduceOnPlateau(0.1)
     plateau.step(np.float32(0.5))
-    _, _, ((call, (epoch, lr, base, verbose, extras)), own), *_ = plateau.__reduce__()
+    _, _, (name, (epoch, lr, base, verbose, extras), own, *arguments), *_ = plateau.__reduce__()
     bad = {**extras, "best": ("numpy_scalar", "f32", 0.1)}  # not a float32 value
     fresh = fw.ReduceOnPlateau.__new__(fw.ReduceOnPlateau)
     with pytest.raises(ValueError, match="bad 'best'"):
-        _set_state(fresh, ((call, (epoch, lr, base, verbose, bad)), own))
+        _set_state(fresh, (name, (epoch, lr, base, verbose, bad), own, *arguments))
+
+
+@pytest.mark.fastwarmup_only
+def test_the_state_layout_of_earlier_builds_still_loads() -> None:
+    from fastwarmup._fastwarmup import _set_state
+
+    sched = fw.StepDecay(0.1, 2, gamma=0.5)
+    sched.step()
+    sched.step()
+    _, _, (name, schedule, own, names, *values), *_ = sched.__reduce__()
+    earlier = fw.StepDecay.__new__(fw.StepDecay)
+    _set_state(earlier, (((name, dict(zip(names, values, strict=True))), schedule), own))
+    assert np.array_equal(earlier.precompute(9), sched.precompute(9))
 
 
 @pytest.mark.fastwarmup_only

@@ -7,6 +7,8 @@ use crate::nested::Foreign;
 use crate::pyops::Num;
 use crate::python::convert;
 use crate::python::errors::carry;
+use crate::python::scheduler::PyLRScheduler;
+use crate::schedule::Kernel;
 
 /// Steps and reads the object through Python calls.
 pub struct PyForeign(pub Py<PyAny>);
@@ -46,6 +48,33 @@ impl Foreign for PyForeign {
                 .call_method1("set_state_dict", (state.bind(py),))
                 .map(|_| ())
                 .map_err(carry)
+        })
+    }
+
+    /// Each object down the chain of `learning_rate` schedulers (paddle's `LinearWarmup`
+    /// nests one there) is a level; a fastwarmup scheduler met on the way adds its own depth.
+    fn nesting_depth(&self, limit: usize) -> CoreResult<usize> {
+        Python::attach(|py| {
+            let mut obj = self.0.bind(py).clone();
+            let mut depth = 0_usize;
+            while depth <= limit {
+                let Ok(inner) = obj.getattr("learning_rate") else {
+                    break;
+                };
+                if let Ok(native) = inner.cast::<PyLRScheduler>() {
+                    let cell = &native.get().cell;
+                    let below = cell
+                        .params(Kernel::nesting_depth)
+                        .or_else(|_| cell.read(Kernel::nesting_depth))?;
+                    return Ok(depth + 1 + below);
+                }
+                if !inner.hasattr("step").unwrap_or(false) {
+                    break;
+                }
+                depth += 1;
+                obj = inner;
+            }
+            Ok(depth)
         })
     }
 

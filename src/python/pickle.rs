@@ -2,14 +2,18 @@
 //!
 //! A scheduler's schedule lives in Rust, so pickle cannot rebuild it from `__dict__` as it does
 //! paddle's. Each scheduler records the `__init__` call that made it (see `install`); it
-//! pickles as `copyreg.__newobj__(type)` plus a state setter, `_set_state(obj, (record,
-//! user_state))`, that makes the same call again without the construction step (nothing
-//! printed, no `get_lr` run), loads the saved state, then restores the object's own state as
-//! pickle would (its `__setstate__`, else `__dict__` and slots). The record is part of the
-//! state, which pickle saves after the object exists, so an argument that refers back to the
-//! object (a nest holding its warm-up, a bound method of the scheduler's owner) round-trips
-//! like any reference cycle. A `__getstate__`/`__setstate__` pair of a Python subclass works as
-//! for paddle's schedulers.
+//! pickles as `copyreg.__newobj__(type)` plus a state setter, `_set_state(obj, (class name,
+//! schedule, user_state, argument names, *argument values))`, that makes the same call again
+//! without the construction step (nothing printed, no `get_lr` run), loads the saved state,
+//! then restores the object's own state as pickle would (its `__setstate__`, else `__dict__`
+//! and slots). The record is part of the state, which pickle saves after the object exists, so
+//! an argument that refers back to the object (a nest holding its warm-up, a bound method of
+//! the scheduler's owner) round-trips like any reference cycle. A `__getstate__`/`__setstate__`
+//! pair of a Python subclass works as for paddle's schedulers.
+//!
+//! The argument values sit directly in the state tuple: pickle recurses once per container, so
+//! a nested scheduler two containers below its warm-up (the state, then itself) lets a chain
+//! of `LinearWarmup`s be as deep as paddle's before pickle's recursion limit.
 
 use std::sync::atomic::Ordering;
 
@@ -24,7 +28,8 @@ use crate::python::scheduler::{parse_extra, state_to_py, PyLRScheduler};
 use crate::schedule::{Common, Kernel, StateValue};
 use crate::schedules::metric::{Metric, Value};
 
-/// `__reduce__`: `(copyreg.__newobj__, (type,), (record, user_state), None, None, _set_state)`.
+/// `__reduce__`: `(copyreg.__newobj__, (type,), state, None, None, _set_state)`, `state` as
+/// `set_state` takes it.
 pub(crate) fn reduce<'py>(slf: &Bound<'py, PyLRScheduler>) -> PyResult<Bound<'py, PyTuple>> {
     let py = slf.py();
     let Some(construction) = slf.get().construction(py) else {
@@ -48,7 +53,17 @@ pub(crate) fn reduce<'py>(slf: &Bound<'py, PyLRScheduler>) -> PyResult<Bound<'py
         common.verbose,
         extras,
     );
-    let state = ((construction, schedule), user_state(slf)?);
+    let (name, arguments): (Bound<'py, PyAny>, Bound<'py, PyDict>) =
+        construction.bind(py).extract()?;
+    let names = PyTuple::new(py, arguments.keys())?;
+    let mut items = vec![
+        name,
+        schedule.into_pyobject(py)?.into_any(),
+        user_state(slf)?,
+        names.into_any(),
+    ];
+    items.extend(arguments.values());
+    let state = PyTuple::new(py, items)?;
     let new_object = py.import("copyreg")?.getattr("__newobj__")?;
     // The module's own function object: pickle finds it by its `__module__` and name.
     let set_state = py.import("fastwarmup._fastwarmup")?.getattr("_set_state")?;
@@ -90,24 +105,52 @@ fn user_state<'py>(slf: &Bound<'py, PyLRScheduler>) -> PyResult<Bound<'py, PyAny
     }
 }
 
-/// Unpickle: make `obj` again from its record, then restore its own state.
+/// Unpickle: make `obj` again from its record, then restore its own state. `state` is
+/// `(class name, schedule, user_state, argument names, *argument values)`, or the layout of
+/// earlier development builds, `(((class name, {argument: value}), schedule), user_state)`.
 #[pyfunction]
 #[pyo3(name = "_set_state")]
 pub(crate) fn set_state(obj: &Bound<'_, PyAny>, state: &Bound<'_, PyTuple>) -> PyResult<()> {
-    let (record, own_state): (Bound<'_, PyTuple>, Bound<'_, PyAny>) = state.extract()?;
-    let (construction, schedule): (Bound<'_, PyTuple>, Bound<'_, PyTuple>) = record.extract()?;
+    let py = obj.py();
+    let (name, arguments, schedule, own_state) = if state.len() == 2 {
+        let (record, own_state): (Bound<'_, PyTuple>, Bound<'_, PyAny>) = state.extract()?;
+        let (construction, schedule): (Bound<'_, PyTuple>, Bound<'_, PyTuple>) =
+            record.extract()?;
+        let (name, arguments): (String, Bound<'_, PyDict>) = construction.extract()?;
+        (name, arguments, schedule, own_state)
+    } else {
+        let bad = || PyValueError::new_err("cannot unpickle: a bad scheduler state");
+        if state.len() < 4 {
+            return Err(bad());
+        }
+        let name: String = state.get_item(0)?.extract()?;
+        let schedule = state.get_item(1)?.cast_into::<PyTuple>()?;
+        let own_state = state.get_item(2)?;
+        let names = state.get_item(3)?.cast_into::<PyTuple>()?;
+        if names.len() != state.len() - 4 {
+            return Err(bad());
+        }
+        let arguments = PyDict::new(py);
+        for (i, key) in names.iter().enumerate() {
+            arguments.set_item(key, state.get_item(4 + i)?)?;
+        }
+        (name, arguments, schedule, own_state)
+    };
     let sched = obj.cast::<PyLRScheduler>()?;
-    remake(sched, &construction)?;
+    remake(sched, &name, &arguments)?;
     load(sched, &schedule)?;
     restore_own_state(obj, &own_state)
 }
 
 /// Run the recorded `__init__` call on `sched` without the construction step.
-fn remake(sched: &Bound<'_, PyLRScheduler>, construction: &Bound<'_, PyTuple>) -> PyResult<()> {
-    let (name, arguments): (String, Bound<'_, PyDict>) = construction.extract()?;
-    let native = native_class(&sched.get_type(), &name)?;
+fn remake(
+    sched: &Bound<'_, PyLRScheduler>,
+    name: &str,
+    arguments: &Bound<'_, PyDict>,
+) -> PyResult<()> {
+    let native = native_class(&sched.get_type(), name)?;
     sched.get().restoring.store(true, Ordering::Relaxed);
-    let made = native.getattr("__init__")?.call((sched,), Some(&arguments));
+    let made = native.getattr("__init__")?.call((sched,), Some(arguments));
     sched.get().restoring.store(false, Ordering::Relaxed);
     made.map(|_| ())
 }

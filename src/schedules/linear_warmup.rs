@@ -17,7 +17,15 @@ pub struct LinearWarmup {
     common: Common,
     pub nested: Nested,
     pub ramp: WarmupRamp,
+    /// Warm-up levels down to the innermost schedule, this one included (`MAX_NESTING` at most).
+    depth: usize,
 }
+
+/// The deepest chain of `LinearWarmup`s that can be built (each nesting another). Stepping,
+/// `precompute` and copies recurse once per level in Rust (about 200 bytes of stack each), and
+/// `state_dict`, `deepcopy` and pickle once or more per level in Python, so at this depth they
+/// all stay far from a stack overflow and within Python's default recursion limit.
+pub const MAX_NESTING: usize = 256;
 
 /// The warm-up part of a `LinearWarmup`: its parameters and the ramp's values.
 #[derive(Clone, Copy, Debug)]
@@ -65,6 +73,7 @@ impl LinearWarmup {
         }
         let base_lr = validate::learning_rate("start_lr", start_lr)?;
         let delta = end_lr.sub(start_lr)?.as_f64();
+        let depth = nesting_depth(&nested)?;
         Ok(Self {
             common: Common::new(base_lr, last_epoch, verbose),
             nested,
@@ -74,6 +83,7 @@ impl LinearWarmup {
                 end_lr,
                 delta,
             },
+            depth,
         })
     }
 
@@ -85,8 +95,22 @@ impl LinearWarmup {
             common: self.common.clone(),
             nested,
             ramp: self.ramp,
+            depth: self.depth,
         }
     }
+}
+
+/// The depth of a `LinearWarmup` around `nested`, refused beyond `MAX_NESTING`.
+fn nesting_depth(nested: &Nested) -> CoreResult<usize> {
+    let depth = nested.nesting_depth(MAX_NESTING)?.saturating_add(1);
+    if depth > MAX_NESTING {
+        return Err(CoreError::value(format!(
+            "LinearWarmup nested too deep: learning_rate nests {} levels of LinearWarmup, so \
+             this one would be level {depth}; at most {MAX_NESTING} levels are supported",
+            depth - 1
+        )));
+    }
+    Ok(depth)
 }
 
 /// `LinearWarmup`'s lock-free step: the ramp, then the nested scheduler's own lock-free step.
@@ -175,6 +199,9 @@ impl Kernel for LinearWarmup {
     }
     fn holds_foreign(&self) -> bool {
         self.nested.holds_foreign()
+    }
+    fn nesting_depth(&self) -> usize {
+        self.depth
     }
     fn deep_clone(&self) -> CoreResult<Box<dyn Kernel>> {
         Ok(Box::new(self.with_nested(self.nested.deep_clone()?)))
