@@ -15,6 +15,11 @@ pub trait Callback: Send + Sync {
     fn clone_box(&self) -> Box<dyn Callback>;
     /// For downcasting to the implementation (the binding returns the Python object).
     fn as_any(&self) -> &dyn Any;
+    /// Called now and then by a long run of calls (a far `step(epoch)`): an error (Python's
+    /// `KeyboardInterrupt` after Ctrl-C) ends the run, which leaves its scheduler unchanged.
+    fn check_interrupt(&self) -> CoreResult<()> {
+        Ok(())
+    }
 }
 
 impl Clone for Box<dyn Callback> {

@@ -34,6 +34,12 @@ impl Callback for PyCallback {
     fn as_any(&self) -> &dyn Any {
         self
     }
+
+    /// Python's pending signals: a function written in Python lets the interpreter raise
+    /// them inside it, a builtin one does not.
+    fn check_interrupt(&self) -> CoreResult<()> {
+        Python::attach(|py| py.check_signals().map_err(carry))
+    }
 }
 
 /// The callable's result as the number paddle multiplies a float by: an int stays an int

@@ -8,6 +8,7 @@ mod convert;
 mod errors;
 pub(crate) mod fast_step;
 mod foreign;
+mod interrupt;
 mod metric;
 mod noop;
 mod pickle;

@@ -20,6 +20,7 @@ use crate::python::classes::{display_name, first_native_class, overrides};
 use crate::python::config;
 use crate::python::convert;
 use crate::python::fast_step;
+use crate::python::interrupt;
 use crate::python::metric::{metric_of, metric_to_py};
 use crate::python::pickle;
 use crate::schedule::{base_step, Kernel, Log, StateValue};
@@ -601,6 +602,7 @@ impl PyLRScheduler {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
         let n = convert::count(n, "n")?;
+        interrupt::load_numpy(py)?;
         let single = float_dtype(py, dtype)?;
         let item_size = if single { 4 } else { 8 };
         let this = slf.get();
@@ -614,17 +616,17 @@ impl PyLRScheduler {
         } else {
             let kernel = this.cell.snapshot()?;
             let mut out = reserve(n)?;
-            out.resize(n, 0.0);
             if kernel.calls_python() {
-                precompute::fill(kernel, &mut out)?;
+                out.resize(n, 0.0);
+                precompute::fill_until(kernel, &mut out, &interrupt::PythonSignals)?;
+                out
             } else {
                 // Nothing in `kernel` holds a Python object (calls_python() is false).
-                py.detach(|| precompute::fill(kernel, &mut out))?;
+                interrupt::fill_detached(py, kernel, out, n)?
             }
-            out
         };
         if single {
-            let narrowed: Vec<f32> = values.iter().map(|v| *v as f32).collect();
+            let narrowed = interrupt::narrow(py, &values)?;
             Ok(narrowed.into_pyarray(py).into_any())
         } else {
             Ok(values.into_pyarray(py).into_any())
@@ -766,6 +768,9 @@ fn step_python_copy(slf: &Bound<'_, PyLRScheduler>, n: usize) -> PyResult<Vec<f6
     for i in 0..n {
         if i > 0 {
             copy.call_method0("step")?;
+        }
+        if i % 4096 == 4095 {
+            py.check_signals()?;
         }
         let value = copy.call0()?;
         out.push(convert::lr_value(&value, "the scheduler")?.as_f64());

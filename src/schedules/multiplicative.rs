@@ -23,6 +23,10 @@ pub struct MultiplicativeDecay {
     product: Product,
 }
 
+/// Calls of `lr_lambda` between two checks for an interrupt (a far `step(epoch)` makes one
+/// call per epoch).
+const INTERRUPT_CHECK: i64 = 1 << 10;
+
 /// `base_lr * lr_lambda(1) * ... * lr_lambda(epoch)` as paddle's loop computes it.
 #[derive(Clone, Copy, Debug)]
 struct Product {
@@ -71,6 +75,9 @@ impl MultiplicativeDecay {
             };
         while product.epoch < target {
             let next = product.epoch + 1;
+            if next % INTERRUPT_CHECK == 0 {
+                self.lr_lambda.check_interrupt()?;
+            }
             product.value = product.value.mul(self.lr_lambda.call(Num::Int(next))?)?;
             product.epoch = next;
         }
