@@ -57,6 +57,13 @@ macro_rules! warmup_class {
         { $($getters:tt)* }
     ) => {
         #[doc = $doc]
+        #[doc = ""]
+        #[doc = "Legend: `s` is the step (`last_epoch`), `w` is `warmup_steps`, `T` is \
+                 `total_steps` (counts are ints >= 0).\n\n\
+                 `f` is computed with the float operations of transformers' lambda, in its \
+                 order, so the values equal transformers' schedule bit for bit. Steps, nests \
+                 in `LinearWarmup`, saves, pickles and precomputes like paddle's classes; \
+                 `step(epoch)` is exact (a function of the epoch alone)."]
         #[pyclass(extends = PyLRScheduler, frozen, subclass, name = $name, module = "fastwarmup.lr")]
         pub struct $py_class;
 
