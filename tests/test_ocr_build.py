@@ -2,7 +2,8 @@
 
 The reference below is PaddleOCR's ``ppocr/optimizer`` transcribed: ``build_lr_scheduler``,
 the classes of ``learning_rate.py`` (one method each: its ``__init__`` and ``__call__``) and
-the three schedulers of ``lr_scheduler.py`` (subclasses of paddle's ``LRScheduler``, as there).
+the three schedulers of ``lr_scheduler.py`` (subclasses of paddle's ``LRScheduler``, as there;
+shared with ``test_ocr_schedulers`` in ``_ppocr_reference``).
 Its ``lr`` module is a parameter: on ``paddle.optimizer.lr`` it is PaddleOCR as it is, on
 ``fastwarmup.paddle.lr`` it is PaddleOCR with its ``from paddle.optimizer import lr`` line
 changed. Learning rates are compared with ``==`` at every step of the run and a few past it.
@@ -23,6 +24,7 @@ from typing import Any
 import pytest
 
 from _libs import paddle_lr
+from _ppocr_reference import reference
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "configs"
 FAMILIES = ("fastwarmup.lr", "fastwarmup.paddle.lr")
@@ -34,141 +36,9 @@ EPOCHS = 6
 # The reference: PaddleOCR's ppocr/optimizer, transcribed
 
 
-@functools.cache
 def paddleocr_schedulers() -> SimpleNamespace:
     """``ppocr/optimizer/lr_scheduler.py``: PaddleOCR's own schedulers, on paddle's base."""
-    base = paddle_lr().LRScheduler
-
-    class CyclicalCosineDecay(base):
-        def __init__(
-            self, learning_rate, T_max, cycle=1, last_epoch=-1, eta_min=0.0, verbose=False
-        ):
-            super().__init__(learning_rate, last_epoch, verbose)
-            self.cycle = cycle
-            self.eta_min = eta_min
-
-        def get_lr(self):
-            if self.last_epoch == 0:
-                return self.base_lr
-            relative = self.last_epoch % self.cycle
-            return self.eta_min + 0.5 * (self.base_lr - self.eta_min) * (
-                1 + math.cos(math.pi * relative / self.cycle)
-            )
-
-    class OneCycleDecay(base):
-        def __init__(
-            self,
-            max_lr,
-            epochs=None,
-            steps_per_epoch=None,
-            pct_start=0.3,
-            anneal_strategy="cos",
-            div_factor=25.0,
-            final_div_factor=1e4,
-            three_phase=False,
-            last_epoch=-1,
-            verbose=False,
-        ):
-            if epochs <= 0 or not isinstance(epochs, int):
-                raise ValueError(f"Expected positive integer epochs, but got {epochs}")
-            if steps_per_epoch <= 0 or not isinstance(steps_per_epoch, int):
-                raise ValueError(
-                    f"Expected positive integer steps_per_epoch, got {steps_per_epoch}"
-                )
-            self.total_steps = epochs * steps_per_epoch
-            self.max_lr = max_lr
-            self.initial_lr = self.max_lr / div_factor
-            self.min_lr = self.initial_lr / final_div_factor
-            up_end = float(pct_start * self.total_steps) - 1
-            if three_phase:
-                self._schedule_phases = [
-                    (up_end, self.initial_lr, self.max_lr),
-                    (float(2 * pct_start * self.total_steps) - 2, self.max_lr, self.initial_lr),
-                    (self.total_steps - 1, self.initial_lr, self.min_lr),
-                ]
-            else:
-                self._schedule_phases = [
-                    (up_end, self.initial_lr, self.max_lr),
-                    (self.total_steps - 1, self.max_lr, self.min_lr),
-                ]
-            if pct_start < 0 or pct_start > 1 or not isinstance(pct_start, float):
-                raise ValueError(f"Expected float between 0 and 1 pct_start, got {pct_start}")
-            if anneal_strategy not in ["cos", "linear"]:
-                raise ValueError(
-                    f"anneal_strategy must be 'cos' or 'linear', got {anneal_strategy}"
-                )
-            self.anneal_func = (
-                self._annealing_cos if anneal_strategy == "cos" else self._annealing_linear
-            )
-            super().__init__(max_lr, last_epoch, verbose)
-
-        def _annealing_cos(self, start, end, pct):
-            cos_out = math.cos(math.pi * pct) + 1
-            return end + (start - end) / 2.0 * cos_out
-
-        def _annealing_linear(self, start, end, pct):
-            return (end - start) * pct + start
-
-        def get_lr(self):
-            step_num = self.last_epoch
-            if step_num > self.total_steps:
-                raise ValueError(
-                    f"Tried to step {step_num + 1} times. The specified number of total "
-                    f"steps is {self.total_steps}"
-                )
-            start_step = 0
-            computed_lr = 0.0
-            for i, (end_step, start_lr, end_lr) in enumerate(self._schedule_phases):
-                if step_num <= end_step or i == len(self._schedule_phases) - 1:
-                    pct = (step_num - start_step) / (end_step - start_step)
-                    computed_lr = self.anneal_func(start_lr, end_lr, pct)
-                    break
-                start_step = end_step
-            return computed_lr
-
-    class TwoStepCosineDecay(base):
-        def __init__(self, learning_rate, T_max1, T_max2, eta_min=0, last_epoch=-1, verbose=False):
-            if not isinstance(T_max1, int) or not isinstance(T_max2, int):
-                raise TypeError("T_max1 and T_max2 must be int")
-            if not isinstance(eta_min, (float, int)):
-                raise TypeError("eta_min must be float or int")
-            assert T_max1 > 0 and T_max2 > 0, "T_max1 and T_max2 must be positive"
-            self.T_max1 = T_max1
-            self.T_max2 = T_max2
-            self.eta_min = float(eta_min)
-            super().__init__(learning_rate, last_epoch, verbose)
-
-        def _recurrence(self, t_max):
-            if (self.last_epoch - 1 - t_max) % (2 * t_max) == 0:
-                return (
-                    self.last_lr
-                    + (self.base_lr - self.eta_min) * (1 - math.cos(math.pi / t_max)) / 2
-                )
-            return (1 + math.cos(math.pi * self.last_epoch / t_max)) / (
-                1 + math.cos(math.pi * (self.last_epoch - 1) / t_max)
-            ) * (self.last_lr - self.eta_min) + self.eta_min
-
-        def get_lr(self):
-            if self.last_epoch <= self.T_max1:
-                if self.last_epoch == 0:
-                    return self.base_lr
-                return self._recurrence(self.T_max1)
-            return self._recurrence(self.T_max2)
-
-        def _get_closed_form_lr(self):
-            t_max = self.T_max1 if self.last_epoch <= self.T_max1 else self.T_max2
-            return (
-                self.eta_min
-                + (self.base_lr - self.eta_min)
-                * (1 + math.cos(math.pi * self.last_epoch / t_max))
-                / 2
-            )
-
-    return SimpleNamespace(
-        CyclicalCosineDecay=CyclicalCosineDecay,
-        OneCycleDecay=OneCycleDecay,
-        TwoStepCosineDecay=TwoStepCosineDecay,
-    )
+    return reference(paddle_lr().LRScheduler)
 
 
 class PaddleOCRLearningRate:
