@@ -239,3 +239,25 @@ def test_paddle_module_import_error_names_the_extra() -> None:
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode != 0
     assert "pip install 'fastwarmup[paddle]'" in run.stderr
+
+
+def test_a_refused_value_from_an_overriding_nest_leaves_it_unstepped() -> None:
+    """A nest that overrides ``__call__`` is stepped through Python; when its value is refused,
+    its step is undone (from its kernel's state: its state dict is its kernel's)."""
+
+    class Refused(lr.PolynomialDecay):
+        def __call__(self):
+            value = super().__call__()
+            return "not a number" if self.last_epoch == 3 else value
+
+    inner = Refused(0.1, 50)
+    outer = lr.LinearWarmup(inner, 2, 0.0, 0.1)
+    for _ in range(4):
+        outer.step()
+    before = (outer.state_dict(), inner.state_dict())
+    with pytest.raises(TypeError):
+        outer.step()
+    assert (outer.state_dict(), inner.state_dict()) == before
+    inner_steps = inner.last_epoch
+    outer.step(10)
+    assert inner.last_epoch == 8 and inner_steps == 2

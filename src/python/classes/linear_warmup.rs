@@ -86,7 +86,7 @@ fn nested_of(obj: &Bound<'_, PyAny>) -> PyResult<Nested> {
         return Ok(Nested::Shared(sched.get().cell.clone()));
     }
     if is_scheduler_like(obj) {
-        return Ok(Nested::Foreign(Box::new(PyForeign(obj.clone().unbind()))));
+        return Ok(Nested::Foreign(Box::new(PyForeign::new(obj)?)));
     }
     Err(PyTypeError::new_err(format!(
         "learning_rate must be an int, a float or a scheduler (a fastwarmup or paddle \

@@ -37,7 +37,7 @@ use crate::python::convert;
 use crate::python::fast_step;
 use crate::python::scheduler::{PyLRScheduler, StepRule};
 
-pub(crate) use linear_warmup::copy_kernel;
+pub(crate) use linear_warmup::{copy_kernel, PyLinearWarmup};
 
 /// Every native class but `LRScheduler`: registered in the module, and stepped in Rust when
 /// nested (an instance of exactly one of these types).
