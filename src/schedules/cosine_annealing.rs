@@ -1,11 +1,9 @@
 //! `CosineAnnealingDecay`.
 
-use std::f64::consts::PI;
-
 use crate::error::CoreResult;
-use crate::pyops::{math_cos, Num};
-use crate::schedule::{kernel_plumbing, next_epoch, Common, Kernel, Log};
-use crate::schedules::validate;
+use crate::pyops::Num;
+use crate::schedule::Common;
+use crate::schedules::{cosine_recurrence, validate};
 
 /// Cosine annealing from `base_lr` (epoch 0) to `eta_min` (epoch `T_max`), and back up over
 /// the next `T_max` epochs, as paddle steps it: a recurrence on the previous value,
@@ -44,109 +42,34 @@ impl CosineAnnealingDecay {
         })
     }
 
-    /// `math.cos(math.pi * e / T_max)` for `e` given as `float(e)`.
-    fn cos_term(&self, e: f64) -> CoreResult<f64> {
-        math_cos(PI * e / self.t_max as f64)
-    }
-
-    /// `float(e - 1)`, computed exactly as Python's int subtraction (no i64 overflow).
-    fn previous_as_float(epoch: i64) -> f64 {
-        (i128::from(epoch) - 1) as f64
-    }
-
     /// paddle's restart test `(e - 1 - T_max) % (2 * T_max) == 0`, with Python's modulo.
+    #[cfg(test)]
     fn is_trough_exit(&self, epoch: i64) -> bool {
-        let t_max = i128::from(self.t_max);
-        (i128::from(epoch) - 1 - t_max).rem_euclid(2 * t_max) == 0
+        cosine_recurrence::is_trough_exit(epoch, self.t_max)
+    }
+
+    /// The period: `T_max` at every epoch.
+    #[inline]
+    fn period(&self, _epoch: i64) -> i64 {
+        self.t_max
     }
 
     /// paddle's `_get_closed_form_lr` at `epoch`.
     pub fn closed_form(&self, epoch: i64) -> CoreResult<f64> {
-        let cos = self.cos_term(epoch as f64)?;
-        Ok(self.eta_min + (self.common.base_lr - self.eta_min) * (1.0 + cos) / 2.0)
-    }
-
-    /// paddle's `get_lr` at `epoch` with `last_lr` as the previous value. `prev_cos`, when
-    /// known, is `cos_term(float(epoch - 1))` as a previous call computed it; the second
-    /// result is `cos_term(float(epoch))` when this call computed it (for the next call).
-    fn recurrence(
-        &self,
-        epoch: i64,
-        last_lr: Num,
-        prev_cos: Option<f64>,
-    ) -> CoreResult<(Num, Option<f64>)> {
-        if epoch == 0 {
-            return Ok((Num::Float(self.common.base_lr), None));
-        }
-        if self.is_trough_exit(epoch) {
-            let step_up = (self.common.base_lr - self.eta_min)
-                * (1.0 - math_cos(PI / self.t_max as f64)?)
-                / 2.0;
-            return Ok((last_lr.add(Num::Float(step_up))?, None));
-        }
-        let cos_now = self.cos_term(epoch as f64)?;
-        let cos_prev = match prev_cos {
-            Some(c) => c,
-            None => self.cos_term(Self::previous_as_float(epoch))?,
-        };
-        let ratio = Num::Float(1.0 + cos_now).truediv(Num::Float(1.0 + cos_prev))?;
-        let value = Num::Float(ratio)
-            .mul(last_lr.sub(Num::Float(self.eta_min))?)?
-            .add(Num::Float(self.eta_min))?;
-        Ok((value, Some(cos_now)))
+        cosine_recurrence::closed_form(self.common.base_lr, self.eta_min, self.t_max, epoch)
     }
 }
 
-impl Kernel for CosineAnnealingDecay {
-    kernel_plumbing!();
-    fn class_name(&self) -> &'static str {
-        "CosineAnnealingDecay"
-    }
-    fn get_lr(&mut self, _log: &mut Log) -> CoreResult<Num> {
-        let (value, _) = self.recurrence(self.common.last_epoch, self.common.last_lr, None)?;
-        Ok(value)
-    }
-    fn closed_form_lr(&self) -> Option<CoreResult<Num>> {
-        Some(self.closed_form(self.common.last_epoch).map(Num::Float))
-    }
-    fn is_pure(&self) -> bool {
-        true
-    }
-    fn lr_at(&self, epoch: i64) -> CoreResult<Num> {
-        self.closed_form(epoch).map(Num::Float)
-    }
-    fn fill_from(&self, first_epoch: i64, out: &mut [f64]) -> CoreResult<()> {
-        for (slot, epoch) in out.iter_mut().zip(first_epoch..) {
-            *slot = self.closed_form(epoch)?;
-        }
-        Ok(())
-    }
-    fn sequential_is_explicit(&self) -> bool {
-        false
-    }
-    /// The recurrence with one cosine per step instead of two: the denominator's
-    /// `cos(pi * (e - 1) / T_max)` at epoch `e` is the numerator's `cos(pi * e' / T_max)` of
-    /// the step before (`e' = e - 1`, the same int, so the same double operations on the
-    /// same operands: bit-identical). Steps that did not compute it (epoch 0, the trough
-    /// exit) leave it to be computed afresh.
-    fn fill_by_stepping(&mut self, out: &mut [f64]) -> CoreResult<()> {
-        let mut prev_cos = None;
-        for slot in out {
-            let epoch = next_epoch(self.common.last_epoch)?;
-            let (value, cos_now) = self.recurrence(epoch, self.common.last_lr, prev_cos)?;
-            self.common.last_epoch = epoch;
-            self.common.last_lr = value;
-            prev_cos = cos_now;
-            *slot = value.as_f64();
-        }
-        Ok(())
-    }
-}
+cosine_recurrence_kernel!(CosineAnnealingDecay, "CosineAnnealingDecay");
 
 #[cfg(test)]
 mod tests {
+    use std::f64::consts::PI;
+
     use super::*;
     use crate::error::CoreError;
+    use crate::schedule::{Kernel, Log};
+    use crate::schedules::cosine_recurrence::testing::assert_scan_is_exact;
 
     fn cosine(base: f64, t_max: i64, eta_min: f64, last_epoch: i64) -> CosineAnnealingDecay {
         let mut k = CosineAnnealingDecay::new(
@@ -159,16 +82,6 @@ mod tests {
         .unwrap();
         k.step(None, &mut Log::muted()).unwrap();
         k
-    }
-
-    /// `n` values by `step(None)`, one at a time (two cosines per step).
-    fn stepped(k: &mut CosineAnnealingDecay, n: usize) -> Vec<u64> {
-        (0..n)
-            .map(|_| {
-                k.step(None, &mut Log::muted()).unwrap();
-                k.common().last_lr.as_f64().to_bits()
-            })
-            .collect()
     }
 
     #[test]
@@ -247,15 +160,7 @@ mod tests {
         ] {
             for eta_min in [0.0, 0.003] {
                 let start = cosine(0.7, t_max, eta_min, last_epoch);
-                let n = 5_000;
-                let mut scanned = start.clone();
-                let mut out = vec![0.0; n];
-                scanned.fill_by_stepping(&mut out).unwrap();
-                let mut one_by_one = start.clone();
-                let expected = stepped(&mut one_by_one, n);
-                let got: Vec<u64> = out.iter().map(|v| v.to_bits()).collect();
-                assert_eq!(got, expected, "T_max {t_max} from {last_epoch}");
-                assert_eq!(scanned.common(), one_by_one.common());
+                assert_scan_is_exact(&start, 5_000, &format!("T_max {t_max} from {last_epoch}"));
             }
         }
     }

@@ -2,6 +2,8 @@
 
 #[macro_use]
 mod pure;
+#[macro_use]
+mod cosine_recurrence;
 
 pub mod base;
 pub mod cosine_annealing;

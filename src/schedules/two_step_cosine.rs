@@ -1,11 +1,9 @@
 //! PaddleOCR's `TwoStepCosineDecay` (`ppocr/optimizer/lr_scheduler.py`).
 
-use std::f64::consts::PI;
-
 use crate::error::CoreResult;
-use crate::pyops::{math_cos, Num};
-use crate::schedule::{kernel_plumbing, next_epoch, Common, Kernel, Log};
-use crate::schedules::validate;
+use crate::pyops::Num;
+use crate::schedule::Common;
+use crate::schedules::{cosine_recurrence, validate};
 
 /// paddle's `CosineAnnealingDecay` with period `T_max1` up to epoch `T_max1`, then with
 /// period `T_max2`. As PaddleOCR steps it, a recurrence on the previous value, with
@@ -53,7 +51,7 @@ impl TwoStepCosineDecay {
         })
     }
 
-    /// The period in force at `epoch`.
+    /// The period in force at `epoch` (epoch 0 is always in the first one: `T_max1 > 0`).
     #[inline]
     fn period(&self, epoch: i64) -> i64 {
         if epoch <= self.t_max1 {
@@ -63,102 +61,23 @@ impl TwoStepCosineDecay {
         }
     }
 
-    /// `math.cos(math.pi * e / T)` for `e` given as `float(e)`.
-    #[inline]
-    fn cos_term(e: f64, t: i64) -> CoreResult<f64> {
-        math_cos(PI * e / t as f64)
-    }
-
     /// PaddleOCR's `_get_closed_form_lr` at `epoch`.
     #[inline]
     pub fn closed_form(&self, epoch: i64) -> CoreResult<f64> {
-        let cos = Self::cos_term(epoch as f64, self.period(epoch))?;
-        Ok(self.eta_min + (self.common.base_lr - self.eta_min) * (1.0 + cos) / 2.0)
-    }
-
-    /// PaddleOCR's `get_lr` at `epoch` with `last_lr` as the previous value. `prev_cos`, when
-    /// known, is `(T, cos_term(float(epoch - 1), T))` as the previous call computed it; the
-    /// second result is `(T, cos_term(float(epoch), T))` when this call computed it.
-    fn recurrence(
-        &self,
-        epoch: i64,
-        last_lr: Num,
-        prev_cos: Option<(i64, f64)>,
-    ) -> CoreResult<(Num, Option<(i64, f64)>)> {
-        let t = self.period(epoch);
-        // Epoch 0 is always in the first period (T_max1 > 0).
-        if epoch == 0 {
-            return Ok((Num::Float(self.common.base_lr), None));
-        }
-        let t_wide = i128::from(t);
-        if (i128::from(epoch) - 1 - t_wide).rem_euclid(2 * t_wide) == 0 {
-            let step_up =
-                (self.common.base_lr - self.eta_min) * (1.0 - math_cos(PI / t as f64)?) / 2.0;
-            return Ok((last_lr.add(Num::Float(step_up))?, None));
-        }
-        let cos_now = Self::cos_term(epoch as f64, t)?;
-        let cos_prev = match prev_cos {
-            Some((prev_t, c)) if prev_t == t => c,
-            _ => Self::cos_term((i128::from(epoch) - 1) as f64, t)?,
-        };
-        let ratio = Num::Float(1.0 + cos_now).truediv(Num::Float(1.0 + cos_prev))?;
-        let value = Num::Float(ratio)
-            .mul(last_lr.sub(Num::Float(self.eta_min))?)?
-            .add(Num::Float(self.eta_min))?;
-        Ok((value, Some((t, cos_now))))
+        cosine_recurrence::closed_form(self.common.base_lr, self.eta_min, self.period(epoch), epoch)
     }
 }
 
-impl Kernel for TwoStepCosineDecay {
-    kernel_plumbing!();
-    fn class_name(&self) -> &'static str {
-        "TwoStepCosineDecay"
-    }
-    fn get_lr(&mut self, _log: &mut Log) -> CoreResult<Num> {
-        let (value, _) = self.recurrence(self.common.last_epoch, self.common.last_lr, None)?;
-        Ok(value)
-    }
-    fn closed_form_lr(&self) -> Option<CoreResult<Num>> {
-        Some(self.closed_form(self.common.last_epoch).map(Num::Float))
-    }
-    fn is_pure(&self) -> bool {
-        true
-    }
-    fn lr_at(&self, epoch: i64) -> CoreResult<Num> {
-        self.closed_form(epoch).map(Num::Float)
-    }
-    fn fill_from(&self, first_epoch: i64, out: &mut [f64]) -> CoreResult<()> {
-        for (slot, epoch) in out.iter_mut().zip(first_epoch..) {
-            *slot = self.closed_form(epoch)?;
-        }
-        Ok(())
-    }
-    fn sequential_is_explicit(&self) -> bool {
-        false
-    }
-    /// The recurrence with one cosine per step instead of two: the denominator's
-    /// `cos(pi * (e - 1) / T)` at epoch `e` is the numerator's `cos(pi * e' / T)` of the step
-    /// before (`e' = e - 1`, the same int and the same `T`: the same double operations on the
-    /// same operands). Where the period changes, or the step before computed no cosine
-    /// (epoch 0, a trough exit), it is computed afresh.
-    fn fill_by_stepping(&mut self, out: &mut [f64]) -> CoreResult<()> {
-        let mut prev_cos = None;
-        for slot in out {
-            let epoch = next_epoch(self.common.last_epoch)?;
-            let (value, cos_now) = self.recurrence(epoch, self.common.last_lr, prev_cos)?;
-            self.common.last_epoch = epoch;
-            self.common.last_lr = value;
-            prev_cos = cos_now;
-            *slot = value.as_f64();
-        }
-        Ok(())
-    }
-}
+cosine_recurrence_kernel!(TwoStepCosineDecay, "TwoStepCosineDecay");
 
 #[cfg(test)]
 mod tests {
+    use std::f64::consts::PI;
+
     use super::*;
     use crate::error::CoreError;
+    use crate::schedule::{Kernel, Log};
+    use crate::schedules::cosine_recurrence::testing::assert_scan_is_exact;
 
     fn two_step(base: f64, t1: i64, t2: i64, eta_min: f64, last_epoch: i64) -> TwoStepCosineDecay {
         let mut k = TwoStepCosineDecay::new(
@@ -172,15 +91,6 @@ mod tests {
         .unwrap();
         k.step(None, &mut Log::muted()).unwrap();
         k
-    }
-
-    fn stepped(k: &mut TwoStepCosineDecay, n: usize) -> Vec<u64> {
-        (0..n)
-            .map(|_| {
-                k.step(None, &mut Log::muted()).unwrap();
-                k.common().last_lr.as_f64().to_bits()
-            })
-            .collect()
     }
 
     /// PaddleOCR's recurrence step, written out.
@@ -249,15 +159,7 @@ mod tests {
         ] {
             for eta_min in [0.0, 0.003] {
                 let start = two_step(0.7, t1, t2, eta_min, last_epoch);
-                let n = 3_000;
-                let mut scanned = start.clone();
-                let mut out = vec![0.0; n];
-                scanned.fill_by_stepping(&mut out).unwrap();
-                let mut one_by_one = start.clone();
-                let expected = stepped(&mut one_by_one, n);
-                let got: Vec<u64> = out.iter().map(|v| v.to_bits()).collect();
-                assert_eq!(got, expected, "T_max {t1}/{t2} from {last_epoch}");
-                assert_eq!(scanned.common(), one_by_one.common());
+                assert_scan_is_exact(&start, 3_000, &format!("T_max {t1}/{t2} from {last_epoch}"));
             }
         }
     }

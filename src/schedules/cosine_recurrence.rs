@@ -1,0 +1,174 @@
+//! paddle's cosine-annealing recurrence, shared by `CosineAnnealingDecay` (one period) and
+//! PaddleOCR's `TwoStepCosineDecay` (a period that switches): the step, the closed form and
+//! the precompute shortcut that computes one cosine per step instead of two.
+
+use std::f64::consts::PI;
+
+use crate::error::CoreResult;
+use crate::pyops::{math_cos, Num};
+
+/// A cosine computed by a step, kept for the next one: `(T, cos_term(float(e), T))`.
+pub(crate) type PrevCos = Option<(i64, f64)>;
+
+/// `math.cos(math.pi * e / T)` for `e` given as `float(e)`.
+#[inline]
+pub(crate) fn cos_term(e: f64, t: i64) -> CoreResult<f64> {
+    math_cos(PI * e / t as f64)
+}
+
+/// `float(e - 1)`, computed exactly as Python's int subtraction (no i64 overflow).
+#[inline]
+pub(crate) fn previous_as_float(epoch: i64) -> f64 {
+    (i128::from(epoch) - 1) as f64
+}
+
+/// paddle's restart test `(e - 1 - T) % (2 * T) == 0`, with Python's modulo.
+#[inline]
+pub(crate) fn is_trough_exit(epoch: i64, t: i64) -> bool {
+    let t = i128::from(t);
+    (i128::from(epoch) - 1 - t).rem_euclid(2 * t) == 0
+}
+
+/// `_get_closed_form_lr` at `epoch` with period `t`:
+/// `eta_min + (base_lr - eta_min) * (1 + cos(pi * e / T)) / 2`.
+#[inline]
+pub(crate) fn closed_form(base_lr: f64, eta_min: f64, t: i64, epoch: i64) -> CoreResult<f64> {
+    let cos = cos_term(epoch as f64, t)?;
+    Ok(eta_min + (base_lr - eta_min) * (1.0 + cos) / 2.0)
+}
+
+/// `get_lr` at `epoch` with period `t` and `last_lr` as the previous value. `prev_cos`, when
+/// known, is `(T, cos_term(float(epoch - 1), T))` as the previous call computed it (used only
+/// for the same `T`); the second result is `(T, cos_term(float(epoch), T))` when this call
+/// computed it (for the next call).
+pub(crate) fn recurrence(
+    base_lr: f64,
+    eta_min: f64,
+    t: i64,
+    epoch: i64,
+    last_lr: Num,
+    prev_cos: PrevCos,
+) -> CoreResult<(Num, PrevCos)> {
+    if epoch == 0 {
+        return Ok((Num::Float(base_lr), None));
+    }
+    if is_trough_exit(epoch, t) {
+        let step_up = (base_lr - eta_min) * (1.0 - math_cos(PI / t as f64)?) / 2.0;
+        return Ok((last_lr.add(Num::Float(step_up))?, None));
+    }
+    let cos_now = cos_term(epoch as f64, t)?;
+    let cos_prev = match prev_cos {
+        Some((prev_t, c)) if prev_t == t => c,
+        _ => cos_term(previous_as_float(epoch), t)?,
+    };
+    let ratio = Num::Float(1.0 + cos_now).truediv(Num::Float(1.0 + cos_prev))?;
+    let value = Num::Float(ratio)
+        .mul(last_lr.sub(Num::Float(eta_min))?)?
+        .add(Num::Float(eta_min))?;
+    Ok((value, Some((t, cos_now))))
+}
+
+/// `Kernel` for a schedule stepped by this recurrence: a struct with fields `common: Common`
+/// and `eta_min: f64` and methods `period(&self, epoch: i64) -> i64` (the `T` in force at
+/// `epoch`) and `closed_form(&self, epoch: i64) -> CoreResult<f64>`. `step()` is the
+/// recurrence, an explicit `step(epoch)` (and `lr_at`, `fill_from`) the closed form.
+///
+/// `fill_by_stepping` is the recurrence with one cosine per step instead of two: the
+/// denominator's `cos(pi * (e - 1) / T)` at epoch `e` is the numerator's `cos(pi * e' / T)` of
+/// the step before (`e' = e - 1`, the same int and the same `T`: the same double operations on
+/// the same operands, so bit-identical). Where the period changes, or the step before computed
+/// no cosine (epoch 0, a trough exit), it is computed afresh.
+macro_rules! cosine_recurrence_kernel {
+    ($ty:ty, $class:literal) => {
+        impl $crate::schedule::Kernel for $ty {
+            $crate::schedule::kernel_plumbing!();
+            fn class_name(&self) -> &'static str {
+                $class
+            }
+            fn get_lr(
+                &mut self,
+                _log: &mut $crate::schedule::Log,
+            ) -> $crate::error::CoreResult<$crate::pyops::Num> {
+                let epoch = self.common.last_epoch;
+                let (value, _) = $crate::schedules::cosine_recurrence::recurrence(
+                    self.common.base_lr,
+                    self.eta_min,
+                    self.period(epoch),
+                    epoch,
+                    self.common.last_lr,
+                    None,
+                )?;
+                Ok(value)
+            }
+            fn closed_form_lr(&self) -> Option<$crate::error::CoreResult<$crate::pyops::Num>> {
+                Some(
+                    self.closed_form(self.common.last_epoch)
+                        .map($crate::pyops::Num::Float),
+                )
+            }
+            fn is_pure(&self) -> bool {
+                true
+            }
+            fn lr_at(&self, epoch: i64) -> $crate::error::CoreResult<$crate::pyops::Num> {
+                self.closed_form(epoch).map($crate::pyops::Num::Float)
+            }
+            fn fill_from(
+                &self,
+                first_epoch: i64,
+                out: &mut [f64],
+            ) -> $crate::error::CoreResult<()> {
+                for (slot, epoch) in out.iter_mut().zip(first_epoch..) {
+                    *slot = self.closed_form(epoch)?;
+                }
+                Ok(())
+            }
+            fn sequential_is_explicit(&self) -> bool {
+                false
+            }
+            fn fill_by_stepping(&mut self, out: &mut [f64]) -> $crate::error::CoreResult<()> {
+                let mut prev_cos = None;
+                for slot in out {
+                    let epoch = $crate::schedule::next_epoch(self.common.last_epoch)?;
+                    let (value, cos_now) = $crate::schedules::cosine_recurrence::recurrence(
+                        self.common.base_lr,
+                        self.eta_min,
+                        self.period(epoch),
+                        epoch,
+                        self.common.last_lr,
+                        prev_cos,
+                    )?;
+                    self.common.last_epoch = epoch;
+                    self.common.last_lr = value;
+                    prev_cos = cos_now;
+                    *slot = value.as_f64();
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+/// Test helpers shared by the two schedules' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::schedule::{Kernel, Log};
+
+    /// `fill_by_stepping` of `n` values from `start` (one cosine per step) equals `n` calls of
+    /// `step(None)` one at a time (two cosines per step), bit for bit, and ends in the same
+    /// state.
+    pub(crate) fn assert_scan_is_exact<K: Kernel + Clone>(start: &K, n: usize, label: &str) {
+        let mut scanned = start.clone();
+        let mut out = vec![0.0; n];
+        scanned.fill_by_stepping(&mut out).unwrap();
+        let mut one_by_one = start.clone();
+        let expected: Vec<u64> = (0..n)
+            .map(|_| {
+                one_by_one.step(None, &mut Log::muted()).unwrap();
+                one_by_one.common().last_lr.as_f64().to_bits()
+            })
+            .collect();
+        let got: Vec<u64> = out.iter().map(|v| v.to_bits()).collect();
+        assert_eq!(got, expected, "{label}");
+        assert_eq!(scanned.common(), one_by_one.common(), "{label}");
+    }
+}
