@@ -48,6 +48,12 @@ test: install-test ## the quick loop: the tree built into .venv, cargo test, stu
 	$(PY) -m mypy.stubtest fastwarmup._fastwarmup --allowlist stubtest-allowlist.txt
 	FASTWARMUP_REQUIRE_PADDLE=1 $(PY) -m pytest -q -p no:cacheprovider
 
+.PHONY: test-long
+test-long: install-test ## the long and large variants: load tests x10 (100M steps, 10,000 precomputes of 1M), 20,000 property-test examples; the interrupt latency table
+	FASTWARMUP_REQUIRE_PADDLE=1 FASTWARMUP_LOAD_SCALE=10 FASTWARMUP_HYPOTHESIS_EXAMPLES=20000 \
+	    $(PY) -m pytest -q -p no:cacheprovider tests/test_load.py tests/test_properties.py
+	$(PY) benches/interrupt_latency.py
+
 CI_STEPS := lint cargo-test wheel smoke-aarch64 sdist-check test-wheel
 
 .PHONY: ci

@@ -17,9 +17,9 @@ use crate::schedule::Kernel;
 /// Elements per parallel task: large enough to amortise scheduling, small enough to balance.
 const CHUNK: usize = 1 << 14;
 
-/// Steps between two checks of the `Stop` in a sequential fill: a few milliseconds at most,
+/// Steps between two checks of the `Stop` in a sequential fill: tens of milliseconds at most,
 /// even for a schedule nested `MAX_NESTING` deep (each step then walks every level).
-const SEQUENTIAL_CHUNK: usize = 1 << 12;
+const SEQUENTIAL_CHUNK: usize = 1 << 10;
 
 /// Values zeroed between two checks of the `Stop` while a table is allocated (the first touch
 /// of its pages is most of the time this takes).

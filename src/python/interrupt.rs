@@ -61,16 +61,46 @@ pub(crate) fn load_numpy(py: Python<'_>) -> PyResult<()> {
 }
 
 /// `values` as float32, checking the signals between pieces.
-pub(crate) fn narrow(py: Python<'_>, values: &[f64]) -> PyResult<Vec<f32>> {
+pub(crate) fn narrow(py: Python<'_>, values: Vec<f64>) -> PyResult<Vec<f32>> {
     let mut out = Vec::new();
     out.try_reserve_exact(values.len()).map_err(|_| {
         PyValueError::new_err(format!("n={} is more than can be allocated", values.len()))
     })?;
     for piece in values.chunks(NARROW_PIECE) {
-        py.check_signals()?;
+        if let Err(err) = py.check_signals() {
+            free_aside((values, out));
+            return Err(err);
+        }
         out.extend(piece.iter().map(|v| *v as f32));
     }
     Ok(out)
+}
+
+/// Drop `value` on a thread of its own: unmapping a large table takes tens of milliseconds,
+/// which an interrupted call need not wait for.
+fn free_aside<T: Send + 'static>(value: T) {
+    // If no thread can be started, the closure, and `value` with it, is dropped right here.
+    let _ = std::thread::Builder::new()
+        .name("fastwarmup-free".into())
+        .spawn(move || drop(value));
+}
+
+/// `precompute::fill(kernel, out)` for a kernel that calls Python (the GIL held), into `out`
+/// grown to `n` zeros from its reserved room, checking the signals between chunks.
+pub(crate) fn fill_attached(
+    kernel: Box<dyn Kernel>,
+    mut out: Vec<f64>,
+    n: usize,
+) -> PyResult<Vec<f64>> {
+    let filled = precompute::grow_zeroed(&mut out, n, &PythonSignals)
+        .and_then(|()| precompute::fill_until(kernel, &mut out, &PythonSignals));
+    match filled {
+        Ok(()) => Ok(out),
+        Err(err) => {
+            free_aside(out);
+            Err(err.into())
+        }
+    }
 }
 
 /// `precompute::fill(kernel, out)` for a kernel that calls no Python, into `out` grown to `n`
@@ -100,7 +130,7 @@ pub(crate) fn fill_detached(
                 .and_then(|()| precompute::fill_until(kernel, &mut out, stop));
             (out, result)
         }));
-        // The receiver is only gone if the calling thread itself failed; nothing to tell.
+        // The receiver is gone once the call was interrupted: the values are dropped here.
         let _ = sender.send(outcome);
     });
     loop {
@@ -110,9 +140,12 @@ pub(crate) fn fill_detached(
             Ok(Ok((out, result))) => return result.map(|()| out).map_err(PyErr::from),
             Err(RecvTimeoutError::Timeout) => {
                 if let Err(err) = py.check_signals() {
+                    // The workers stop within a chunk and free the table themselves (freeing
+                    // a large one takes a while); a table sent meanwhile is freed aside.
                     stop.store(true, Ordering::Relaxed);
-                    // The workers stop within a chunk; their values are dropped here.
-                    drop(py.detach(move || receiver.recv()));
+                    if let Ok(outcome) = receiver.try_recv() {
+                        free_aside(outcome);
+                    }
                     return Err(err);
                 }
             }

@@ -615,18 +615,16 @@ impl PyLRScheduler {
             step_python_copy(slf, n)?
         } else {
             let kernel = this.cell.snapshot()?;
-            let mut out = reserve(n)?;
+            let out = reserve(n)?;
             if kernel.calls_python() {
-                out.resize(n, 0.0);
-                precompute::fill_until(kernel, &mut out, &interrupt::PythonSignals)?;
-                out
+                interrupt::fill_attached(kernel, out, n)?
             } else {
                 // Nothing in `kernel` holds a Python object (calls_python() is false).
                 interrupt::fill_detached(py, kernel, out, n)?
             }
         };
         if single {
-            let narrowed = interrupt::narrow(py, &values)?;
+            let narrowed = interrupt::narrow(py, values)?;
             Ok(narrowed.into_pyarray(py).into_any())
         } else {
             Ok(values.into_pyarray(py).into_any())
@@ -760,10 +758,26 @@ fn reserve(n: usize) -> PyResult<Vec<f64>> {
     Ok(out)
 }
 
+/// Turn `verbose` off down a deep copy's chain of nested schedulers (`precompute` prints
+/// nothing); an object that refuses is left as it is.
+fn silence(copy: &Bound<'_, PyAny>) {
+    let mut node = copy.clone();
+    for _ in 0..=crate::schedules::linear_warmup::MAX_NESTING {
+        if node.hasattr("verbose").unwrap_or(false) {
+            let _ = node.setattr("verbose", false);
+        }
+        match node.getattr("learning_rate") {
+            Ok(inner) if inner.hasattr("step").unwrap_or(false) => node = inner,
+            _ => break,
+        }
+    }
+}
+
 /// `precompute` through Python: step a deep copy (a Python `get_lr`, a foreign nest).
 fn step_python_copy(slf: &Bound<'_, PyLRScheduler>, n: usize) -> PyResult<Vec<f64>> {
     let py = slf.py();
     let copy = py.import("copy")?.call_method1("deepcopy", (slf,))?;
+    silence(&copy);
     let mut out = reserve(n)?;
     for i in 0..n {
         if i > 0 {
