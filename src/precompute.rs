@@ -93,7 +93,7 @@ pub fn fill_until(mut kernel: Box<dyn Kernel>, out: &mut [f64], stop: &dyn Stop)
     };
     *first = kernel.common().last_lr.as_f64();
     let start = kernel.common().last_epoch;
-    if kernel.is_pure() && kernel.sequential_is_explicit() && !kernel.calls_python() {
+    if runs_in_parallel(kernel.as_ref()) {
         fill_parallel(kernel.as_ref(), start, rest, stop)
     } else {
         // `fill_by_stepping` leaves the kernel stepped, so the chunks continue one another.
@@ -103,6 +103,12 @@ pub fn fill_until(mut kernel: Box<dyn Kernel>, out: &mut [f64], stop: &dyn Stop)
         }
         Ok(())
     }
+}
+
+/// Whether `fill` evaluates `kernel`'s values independently, over all cores (else it steps
+/// a copy in order).
+pub fn runs_in_parallel(kernel: &dyn Kernel) -> bool {
+    kernel.is_pure() && kernel.sequential_is_explicit() && !kernel.calls_python()
 }
 
 /// Grow `out`, which has room for `n` values, to `n` zeros, asking `stop` before each piece.

@@ -26,9 +26,13 @@ use crate::precompute::{self, Stop};
 use crate::python::errors::carry;
 use crate::schedule::Kernel;
 
-/// Up to this many values a fill takes a few milliseconds: it runs in the calling thread,
-/// which saves the hand-over to a worker.
-const INLINE: usize = 1 << 18;
+/// Up to this many values, a fill over all cores takes a few milliseconds: it runs from the
+/// calling thread, which saves the hand-over to a worker (tens of microseconds).
+const INLINE_PARALLEL: usize = 1 << 18;
+
+/// The same for a fill stepping a copy in order, counted in values times levels of nesting
+/// (each step walks every level): tens of milliseconds at most.
+const INLINE_SEQUENTIAL: usize = 1 << 16;
 
 /// How long the calling thread waits for the workers between two checks of the signals.
 const POLL: Duration = Duration::from_millis(5);
@@ -113,7 +117,12 @@ pub(crate) fn fill_detached(
     mut out: Vec<f64>,
     n: usize,
 ) -> PyResult<Vec<f64>> {
-    if n <= INLINE {
+    let inline = if precompute::runs_in_parallel(kernel.as_ref()) {
+        n <= INLINE_PARALLEL
+    } else {
+        n.saturating_mul(kernel.nesting_depth() + 1) <= INLINE_SEQUENTIAL
+    };
+    if inline {
         py.detach(|| {
             out.resize(n, 0.0);
             precompute::fill(kernel, &mut out)
