@@ -9,8 +9,8 @@ paddle's base ``step``, state dicts crossing between the libraries and reloaded,
 ``copy.deepcopy`` and more pickling between those calls; ``_parity.Pair`` compares everything
 observable, at every nesting level, after each call.
 
-Budget: ``FASTWARMUP_HYPOTHESIS_EXAMPLES`` examples (1,000 by default, what CI runs: about
-15 s here; ``make test-long`` runs 20,000), from the run's seed (``FASTWARMUP_SEED``).
+Budget: ``FASTWARMUP_HYPOTHESIS_EXAMPLES`` examples (1,000 by default, what CI runs: under
+10 s here; ``make test-long`` runs 20,000, about 2 minutes), from the run's seed (``FASTWARMUP_SEED``).
 """
 
 from __future__ import annotations
