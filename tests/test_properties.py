@@ -10,7 +10,8 @@ paddle's base ``step``, state dicts crossing between the libraries and reloaded,
 observable, at every nesting level, after each call.
 
 Budget: ``FASTWARMUP_HYPOTHESIS_EXAMPLES`` examples (1,000 by default, what CI runs: under
-10 s here; ``make test-long`` runs 20,000, about 2 minutes), from the run's seed (``FASTWARMUP_SEED``).
+10 s here; ``make test-long`` runs 20,000, about 2 minutes), from the run's seed
+(``FASTWARMUP_SEED``).
 """
 
 from __future__ import annotations
