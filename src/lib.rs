@@ -2,15 +2,15 @@
 //!
 //! The pure core (no PyO3): `pyops` (CPython number semantics), `schedule` (the kernel trait and
 //! paddle's base `step`), `schedules` (one module per scheduler), `nested` and `cell` (sharing
-//! schedulers between nests), `precompute`. `python` is the binding layer, compiled only with
-//! the `python` feature.
+//! schedulers between nests), `bulk` (`precompute` and `lr_at`). `python` is the binding
+//! layer, compiled only with the `python` feature.
 
+pub mod bulk;
 pub mod callback;
 pub mod cell;
 pub mod error;
 pub mod lock_free;
 pub mod nested;
-pub mod precompute;
 pub mod pyops;
 pub mod schedule;
 pub mod schedules;

@@ -8,6 +8,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
+use crate::bulk::Scan;
 use crate::callback::Callback;
 use crate::error::{CoreError, CoreResult};
 use crate::lock_free::LockFreeStep;
@@ -218,6 +219,12 @@ pub trait Kernel: Send + Sync + 'static {
             *slot = self.common().last_lr.as_f64();
         }
         Ok(())
+    }
+    /// For a recurrence: its sequential fill from the current state split into terms computed
+    /// in parallel and an ordered fold (see `bulk::Scan`), with the values `fill_by_stepping`
+    /// gives. `None` (the default) steps instead. Only asked when `last_lr` is a float.
+    fn scan(&self) -> Option<Box<dyn Scan>> {
+        None
     }
     /// The bookkeeping paddle's `step(epoch)` does before it computes the value (`last_epoch`
     /// advanced or set; a class that overrides `step` updates its own state too). Returns

@@ -6,7 +6,7 @@
 from fastwarmup import lr
 from fastwarmup._compose import Chained, Sequential
 from fastwarmup._config import from_config
-from fastwarmup._fastwarmup import __version__
+from fastwarmup._fastwarmup import __version__, precompute_many
 from fastwarmup._transformers_names import get_scheduler
 
-__all__ = ["Chained", "Sequential", "__version__", "from_config", "get_scheduler", "lr"]
+__all__ = ["Chained", "Sequential", "__version__", "from_config", "get_scheduler", "lr", "precompute_many"]

@@ -1,12 +1,14 @@
-//! Long `precompute` calls that honour Ctrl-C.
+//! Long bulk fills that honour Ctrl-C.
 //!
 //! CPython runs a signal's handler (raising `KeyboardInterrupt` for SIGINT) only when a thread
-//! holding the GIL asks for it. A fill that runs without the GIL is therefore computed on
-//! rayon's workers while the calling thread waits for it in short slices, checking Python's
-//! signals between them; when a handler raises, the workers are told to stop (they check
-//! before each chunk of work), their values are dropped, and the exception propagates. A fill
-//! that calls Python (a user's function) holds the GIL and checks the signals itself between
-//! chunks. The scheduler is never touched: `precompute` fills from a private copy.
+//! holding the GIL asks for it. A fill that runs without the GIL is therefore computed on a
+//! thread of its own (which hands the chunks to rayon's workers) while the calling thread
+//! waits for it in short slices, checking Python's signals between them; when a handler
+//! raises, the fill is told to stop (it checks before each chunk of work), the calling thread
+//! waits for it to stop (within a chunk: the fill may write into the caller's array), and the
+//! exception propagates. A fill that calls Python (a user's function) holds the GIL and checks
+//! the signals itself between chunks. The scheduler is never touched: fills read a private
+//! copy.
 //!
 //! NumPy is imported before any of this: the `numpy` crate imports its C API on first use and
 //! panics if that import raises, as it does when a signal arrives meanwhile.
@@ -14,27 +16,22 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::Arc;
 use std::time::Duration;
 
 use numpy::PyArray1;
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
+use crate::bulk::{Never, Stop};
 use crate::error::CoreResult;
-use crate::precompute::{self, Stop};
 use crate::python::errors::carry;
-use crate::schedule::Kernel;
 
-/// Up to this many values, a fill over all cores takes a few milliseconds: it runs from the
-/// calling thread, which saves the hand-over to a worker (tens of microseconds).
-const INLINE_PARALLEL: usize = 1 << 18;
+/// Up to this much work (values times levels of nesting for a fill that steps), a fill takes
+/// a few milliseconds: it runs from the calling thread, which saves the hand-over to another
+/// thread (tens of microseconds).
+pub(crate) const INLINE_WORK: usize = 1 << 16;
 
-/// The same for a fill stepping a copy in order, counted in values times levels of nesting
-/// (each step walks every level): tens of milliseconds at most.
-const INLINE_SEQUENTIAL: usize = 1 << 16;
-
-/// How long the calling thread waits for the workers between two checks of the signals.
+/// How long the calling thread waits for the fill between two checks of the signals.
 const POLL: Duration = Duration::from_millis(5);
 
 /// Python's pending signals (their handlers' exceptions), for a fill that holds the GIL.
@@ -46,13 +43,8 @@ impl Stop for PythonSignals {
     }
 }
 
-/// The values, and how the fill ended; `Err` if it panicked.
-type Outcome = std::thread::Result<(Vec<f64>, CoreResult<()>)>;
-
-/// Values narrowed to float32 between two checks of the signals.
-const NARROW_PIECE: usize = 1 << 20;
-
-/// Import NumPy and its C API (once), so that the arrays `precompute` returns cannot fail to.
+/// Import NumPy and its C API (once), so that the arrays the bulk methods return cannot fail
+/// to.
 pub(crate) fn load_numpy(py: Python<'_>) -> PyResult<()> {
     static LOADED: AtomicBool = AtomicBool::new(false);
     if !LOADED.load(Ordering::Relaxed) {
@@ -64,106 +56,50 @@ pub(crate) fn load_numpy(py: Python<'_>) -> PyResult<()> {
     Ok(())
 }
 
-/// `values` as float32, checking the signals between pieces.
-pub(crate) fn narrow(py: Python<'_>, values: Vec<f64>) -> PyResult<Vec<f32>> {
-    let mut out = Vec::new();
-    out.try_reserve_exact(values.len()).map_err(|_| {
-        PyValueError::new_err(format!("n={} is more than can be allocated", values.len()))
-    })?;
-    for piece in values.chunks(NARROW_PIECE) {
-        if let Err(err) = py.check_signals() {
-            free_aside((values, out));
-            return Err(err);
-        }
-        out.extend(piece.iter().map(|v| *v as f32));
-    }
-    Ok(out)
-}
-
-/// Drop `value` on a thread of its own: unmapping a large table takes tens of milliseconds,
-/// which an interrupted call need not wait for.
-fn free_aside<T: Send + 'static>(value: T) {
-    // If no thread can be started, the closure, and `value` with it, is dropped right here.
-    let _ = std::thread::Builder::new()
-        .name("fastwarmup-free".into())
-        .spawn(move || drop(value));
-}
-
-/// `precompute::fill(kernel, out)` for a kernel that calls Python (the GIL held), into `out`
-/// grown to `n` zeros from its reserved room, checking the signals between chunks.
-pub(crate) fn fill_attached(
-    kernel: Box<dyn Kernel>,
-    mut out: Vec<f64>,
-    n: usize,
-) -> PyResult<Vec<f64>> {
-    let filled = precompute::grow_zeroed(&mut out, n, &PythonSignals)
-        .and_then(|()| precompute::fill_until(kernel, &mut out, &PythonSignals));
-    match filled {
-        Ok(()) => Ok(out),
-        Err(err) => {
-            free_aside(out);
-            Err(err.into())
-        }
-    }
-}
-
-/// `precompute::fill(kernel, out)` for a kernel that calls no Python, into `out` grown to `n`
-/// zeros from its reserved room (a large table takes a while to be touched too), with the
-/// GIL released (other Python threads run meanwhile), stopped by a signal whose handler
-/// raises.
-pub(crate) fn fill_detached(
-    py: Python<'_>,
-    kernel: Box<dyn Kernel>,
-    mut out: Vec<f64>,
-    n: usize,
-) -> PyResult<Vec<f64>> {
-    let inline = if precompute::runs_in_parallel(kernel.as_ref()) {
-        n <= INLINE_PARALLEL
-    } else {
-        n.saturating_mul(kernel.nesting_depth() + 1) <= INLINE_SEQUENTIAL
-    };
+/// Run `work` (a fill that calls no Python and asks its `Stop` before each chunk) with the
+/// GIL released: from the calling thread when `inline`, else on a scoped thread while this
+/// one checks the signals. A signal whose handler raises stops the work and is returned once
+/// the work has stopped.
+pub(crate) fn run_detached<W>(py: Python<'_>, inline: bool, work: W) -> PyResult<()>
+where
+    W: FnOnce(&dyn Stop) -> CoreResult<()> + Send,
+{
     if inline {
-        py.detach(|| {
-            out.resize(n, 0.0);
-            precompute::fill(kernel, &mut out)
-        })?;
-        return Ok(out);
+        return py.detach(|| work(&Never)).map_err(PyErr::from);
     }
-    let stop = Arc::new(AtomicBool::new(false));
-    let worker_stop = Arc::clone(&stop);
-    let (sender, mut receiver) = mpsc::sync_channel::<Outcome>(1);
-    rayon::spawn(move || {
-        let outcome = catch_unwind(AssertUnwindSafe(move || {
-            let stop = worker_stop.as_ref();
-            let result = precompute::grow_zeroed(&mut out, n, stop)
-                .and_then(|()| precompute::fill_until(kernel, &mut out, stop));
-            (out, result)
-        }));
-        // The receiver is gone once the call was interrupted: the values are dropped here.
-        let _ = sender.send(outcome);
-    });
-    loop {
-        let (received, back) = py.detach(move || (receiver.recv_timeout(POLL), receiver));
-        receiver = back;
-        match received {
-            Ok(Ok((out, result))) => return result.map(|()| out).map_err(PyErr::from),
-            Err(RecvTimeoutError::Timeout) => {
-                if let Err(err) = py.check_signals() {
-                    // The workers stop within a chunk and free the table themselves (freeing
-                    // a large one takes a while); a table sent meanwhile is freed aside.
-                    stop.store(true, Ordering::Relaxed);
-                    if let Ok(outcome) = receiver.try_recv() {
-                        free_aside(outcome);
+    let stop = AtomicBool::new(false);
+    let (worked, interrupted) = py.detach(|| {
+        std::thread::scope(|scope| {
+            let (done, finished) = mpsc::sync_channel::<()>(1);
+            let stop = &stop;
+            let worker = scope.spawn(move || {
+                let outcome = catch_unwind(AssertUnwindSafe(|| work(stop)));
+                // The receiver waits in the scope: the message is only a wake-up.
+                let _ = done.send(());
+                outcome
+            });
+            let mut interrupted: Option<PyErr> = None;
+            while let Err(RecvTimeoutError::Timeout) = finished.recv_timeout(POLL) {
+                if interrupted.is_none() {
+                    #[allow(clippy::redundant_closure_for_method_calls)] // higher-ranked `py`
+                    let checked = Python::attach(|py| py.check_signals());
+                    if let Err(err) = checked {
+                        stop.store(true, Ordering::Relaxed);
+                        interrupted = Some(err);
                     }
-                    return Err(err);
                 }
             }
-            // A panic in the workers (caught there), or the worker gone without a word.
-            Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => {
-                return Err(PyRuntimeError::new_err(
-                    "precompute failed: its worker thread stopped without a result",
-                ))
-            }
-        }
+            (worker.join(), interrupted)
+        })
+    });
+    if let Some(err) = interrupted {
+        return Err(err);
+    }
+    match worked {
+        Ok(Ok(result)) => result.map_err(PyErr::from),
+        // A panic in the work (caught there, or in the thread itself).
+        Ok(Err(_)) | Err(_) => Err(PyRuntimeError::new_err(
+            "a bulk fill failed: its worker thread panicked",
+        )),
     }
 }

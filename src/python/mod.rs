@@ -1,6 +1,7 @@
 //! The PyO3 layer: converts arguments, errors and arrays; holds no schedule math.
 
 mod args;
+mod bulk;
 mod callback;
 mod classes;
 mod config;
@@ -23,6 +24,7 @@ fn fastwarmup_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     classes::register(m)?;
     m.add_class::<noop::NoOp>()?;
     m.add_function(wrap_pyfunction!(pickle::set_state, m)?)?;
+    m.add_function(wrap_pyfunction!(bulk::precompute_many, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -2,25 +2,23 @@
 //! derives from. It owns the shared kernel cell and implements paddle's methods on it.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
-use numpy::IntoPyArray;
-use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 use pyo3::PyTraverseError;
 
 use crate::cell::SchedCell;
-use crate::precompute;
 use crate::pyops::Num;
 use crate::python::args::Args;
+use crate::python::bulk;
 use crate::python::callback::PyCallback;
 use crate::python::classes::{display_name, first_native_class, overrides};
 use crate::python::config;
 use crate::python::convert;
 use crate::python::fast_step;
-use crate::python::interrupt;
 use crate::python::metric::{metric_of, metric_to_py};
 use crate::python::pickle;
 use crate::schedule::{base_step, Kernel, Log, StateValue};
@@ -269,32 +267,6 @@ pub(crate) fn state_to_py(py: Python<'_>, value: &StateValue) -> PyResult<Py<PyA
         StateValue::OptNum(None) => py.None(),
         StateValue::Metric(metric) => metric_to_py(py, *metric)?,
     })
-}
-
-/// The total memory of this machine, to refuse impossible `precompute` sizes up front.
-fn memory_limit() -> Option<u64> {
-    static LIMIT: OnceLock<Option<u64>> = OnceLock::new();
-    *LIMIT.get_or_init(|| {
-        let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-        let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
-        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        kib.checked_mul(1024)
-    })
-}
-
-/// `float64` or `float32`, from anything `numpy.dtype()` accepts.
-fn float_dtype(py: Python<'_>, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
-    let Some(dtype) = dtype else {
-        return Ok(false);
-    };
-    let resolved = py.import("numpy")?.call_method1("dtype", (dtype,))?;
-    match resolved.getattr("name")?.extract::<String>()?.as_str() {
-        "float64" => Ok(false),
-        "float32" => Ok(true),
-        other => Err(PyTypeError::new_err(format!(
-            "dtype must be numpy.float64 or numpy.float32, got {other}"
-        ))),
-    }
 }
 
 /// The keys of `state_dict()`: what `self.state_keys()` leaves in `self.keys`.
@@ -593,42 +565,28 @@ impl PyLRScheduler {
     ///
     /// Element 0 is `self()`; element `i` is what `self()` returns after `i` more `step()`
     /// calls. Computed in Rust (all cores, GIL released) when the whole schedule is native;
-    /// by stepping a deep copy when it involves Python code.
-    #[pyo3(signature = (n, *, dtype=None))]
+    /// by stepping a deep copy when it involves Python code. With `out`, written into that
+    /// array (and returned).
+    #[pyo3(signature = (n, *, dtype=None, out=None))]
     fn precompute<'py>(
         slf: &Bound<'py, Self>,
         n: &Bound<'py, PyAny>,
         dtype: Option<&Bound<'py, PyAny>>,
+        out: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let py = slf.py();
-        let n = convert::count(n, "n")?;
-        interrupt::load_numpy(py)?;
-        let single = float_dtype(py, dtype)?;
-        let item_size = if single { 4 } else { 8 };
-        let this = slf.get();
-        this.cell
-            .read(|k| precompute::check_request(k, n, item_size, memory_limit()))??;
-        // A tree holding a foreign scheduler (which only Python can copy, memo-aware) or a
-        // Python `get_lr` is stepped as a Python deep copy; the rest is copied and computed in
-        // Rust, with the GIL held only when it calls a user's function.
-        let values = if !this.is_native() || this.cell.read(Kernel::holds_foreign)? {
-            step_python_copy(slf, n)?
-        } else {
-            let kernel = this.cell.snapshot()?;
-            let out = reserve(n)?;
-            if kernel.calls_python() {
-                interrupt::fill_attached(kernel, out, n)?
-            } else {
-                // Nothing in `kernel` holds a Python object (calls_python() is false).
-                interrupt::fill_detached(py, kernel, out, n)?
-            }
-        };
-        if single {
-            let narrowed = interrupt::narrow(py, values)?;
-            Ok(narrowed.into_pyarray(py).into_any())
-        } else {
-            Ok(values.into_pyarray(py).into_any())
-        }
+        bulk::precompute(slf, n, dtype, out)
+    }
+
+    /// The values at arbitrary step counts: `lr_at(steps)[j]` is what `self()` returns after
+    /// `steps[j]` more `step()` calls (`precompute(max(steps) + 1)[steps[j]]`), in the shape
+    /// of `steps`, without changing the scheduler.
+    #[pyo3(signature = (steps, *, dtype=None))]
+    fn lr_at<'py>(
+        slf: &Bound<'py, Self>,
+        steps: &Bound<'py, PyAny>,
+        dtype: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        bulk::lr_at(slf, steps, dtype)
     }
 
     /// A shallow copy: its own state, sharing a nested scheduler (as `copy.copy` in paddle).
@@ -748,48 +706,6 @@ impl PyLRScheduler {
             lr.bind(slf.py()).repr()?
         ))
     }
-}
-
-/// Room for `n` values, or a `ValueError` if the allocator refuses.
-fn reserve(n: usize) -> PyResult<Vec<f64>> {
-    let mut out = Vec::new();
-    out.try_reserve_exact(n)
-        .map_err(|_| PyValueError::new_err(format!("n={n} is more than can be allocated")))?;
-    Ok(out)
-}
-
-/// Turn `verbose` off down a deep copy's chain of nested schedulers (`precompute` prints
-/// nothing); an object that refuses is left as it is.
-fn silence(copy: &Bound<'_, PyAny>) {
-    let mut node = copy.clone();
-    for _ in 0..=crate::schedules::linear_warmup::MAX_NESTING {
-        if node.hasattr("verbose").unwrap_or(false) {
-            let _ = node.setattr("verbose", false);
-        }
-        match node.getattr("learning_rate") {
-            Ok(inner) if inner.hasattr("step").unwrap_or(false) => node = inner,
-            _ => break,
-        }
-    }
-}
-
-/// `precompute` through Python: step a deep copy (a Python `get_lr`, a foreign nest).
-fn step_python_copy(slf: &Bound<'_, PyLRScheduler>, n: usize) -> PyResult<Vec<f64>> {
-    let py = slf.py();
-    let copy = py.import("copy")?.call_method1("deepcopy", (slf,))?;
-    silence(&copy);
-    let mut out = reserve(n)?;
-    for i in 0..n {
-        if i > 0 {
-            copy.call_method0("step")?;
-        }
-        if i % 4096 == 4095 {
-            py.check_signals()?;
-        }
-        let value = copy.call0()?;
-        out.push(convert::lr_value(&value, "the scheduler")?.as_f64());
-    }
-    Ok(out)
 }
 
 /// The recorded `__init__` call of a deep copy: each argument the kernel's copy copied (a

@@ -3,7 +3,8 @@
 use crate::error::CoreResult;
 use crate::pyops::Num;
 use crate::schedule::Common;
-use crate::schedules::{cosine_recurrence, validate};
+use crate::schedules::cosine_recurrence::{self, Periods};
+use crate::schedules::validate;
 
 /// Cosine annealing from `base_lr` (epoch 0) to `eta_min` (epoch `T_max`), and back up over
 /// the next `T_max` epochs, as paddle steps it: a recurrence on the previous value,
@@ -49,6 +50,15 @@ impl CosineAnnealingDecay {
     }
 
     /// The period: `T_max` at every epoch.
+    fn periods(&self) -> Periods {
+        Periods {
+            first: self.t_max,
+            until: i64::MAX,
+            then: self.t_max,
+        }
+    }
+
+    /// The period in force at `epoch`.
     #[inline]
     fn period(&self, _epoch: i64) -> i64 {
         self.t_max

@@ -68,9 +68,119 @@ pub(crate) fn recurrence(
     Ok((value, Some((t, cos_now))))
 }
 
+/// The period `T` in force at each epoch: `first` up to epoch `until`, `then` after.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Periods {
+    pub first: i64,
+    pub until: i64,
+    pub then: i64,
+}
+
+impl Periods {
+    #[inline]
+    pub(crate) fn at(self, epoch: i64) -> i64 {
+        if epoch <= self.until {
+            self.first
+        } else {
+            self.then
+        }
+    }
+}
+
+/// `(1 + cos_now) / (1 + cos_prev)`, as Python divides floats.
+#[inline]
+fn ratio(cos_now: f64, cos_prev: f64) -> CoreResult<f64> {
+    let denominator = 1.0 + cos_prev;
+    if denominator == 0.0 {
+        return Num::Float(1.0 + cos_now).truediv(Num::Float(denominator));
+    }
+    Ok((1.0 + cos_now) / denominator)
+}
+
+/// A `fold` term that is no ratio: the step sets `base_lr` (epoch 0).
+const SETS_BASE_LR: f64 = -1.0;
+/// A `fold` term that is no ratio: the step adds the trough exit's step up.
+const STEPS_UP: f64 = -2.0;
+
+/// The recurrence as a `bulk::Scan` from epoch `start` (the kernel's `last_epoch`). A term is
+/// the step's ratio `(1 + cos(pi * e / T)) / (1 + cos(pi * (e - 1) / T))` (never negative),
+/// or a negative marker for the two other rules; one cosine per step, the denominator's taken
+/// from the step before (as `fill_by_stepping` does).
+pub(crate) struct CosineScan {
+    pub periods: Periods,
+    pub base_lr: f64,
+    pub eta_min: f64,
+    pub start: i64,
+}
+
+impl CosineScan {
+    /// The epoch of step `step` (`check_steps` has verified it fits).
+    #[inline]
+    fn epoch(&self, step: u64) -> i64 {
+        crate::bulk::epoch_of(self.start, step)
+    }
+}
+
+impl crate::bulk::Scan for CosineScan {
+    fn terms(&self, first: u64, out: &mut [f64]) -> CoreResult<()> {
+        // `(T, cos_term(float(e - 1), T))` for the epoch before the current one, and that
+        // epoch's place in the restart test `(e - 1 - T) % (2 * T)`, carried step to step.
+        let mut prev: Option<(i64, f64)> = None;
+        let mut phase: Option<(i64, i128)> = None;
+        for (slot, step) in out.iter_mut().zip(first..) {
+            let epoch = self.epoch(step);
+            let t = self.periods.at(epoch);
+            let cos_prev = match prev {
+                Some((prev_t, c)) if prev_t == t => c,
+                _ => cos_term(previous_as_float(epoch), t)?,
+            };
+            let cos_now = cos_term(epoch as f64, t)?;
+            prev = Some((t, cos_now));
+            let place = match phase {
+                Some((phase_t, p)) if phase_t == t => {
+                    if p + 1 == 2 * i128::from(t) {
+                        0
+                    } else {
+                        p + 1
+                    }
+                }
+                _ => (i128::from(epoch) - 1 - i128::from(t)).rem_euclid(2 * i128::from(t)),
+            };
+            phase = Some((t, place));
+            *slot = if epoch == 0 {
+                SETS_BASE_LR
+            } else if place == 0 {
+                STEPS_UP
+            } else {
+                ratio(cos_now, cos_prev)?
+            };
+        }
+        Ok(())
+    }
+
+    fn fold(&self, first: u64, prev: &mut f64, values: &mut [f64]) -> CoreResult<()> {
+        let eta_min = self.eta_min;
+        let mut value = *prev;
+        for (slot, step) in values.iter_mut().zip(first..) {
+            let term = *slot;
+            value = if term >= 0.0 {
+                term * (value - eta_min) + eta_min
+            } else if term == SETS_BASE_LR {
+                self.base_lr
+            } else {
+                let t = self.periods.at(self.epoch(step));
+                value + (self.base_lr - eta_min) * (1.0 - math_cos(PI / t as f64)?) / 2.0
+            };
+            *slot = value;
+        }
+        *prev = value;
+        Ok(())
+    }
+}
+
 /// `Kernel` for a schedule stepped by this recurrence: a struct with fields `common: Common`
-/// and `eta_min: f64` and methods `period(&self, epoch: i64) -> i64` (the `T` in force at
-/// `epoch`) and `closed_form(&self, epoch: i64) -> CoreResult<f64>`. `step()` is the
+/// and `eta_min: f64` and methods `periods(&self) -> Periods`, `period(&self, epoch: i64) ->
+/// i64` (the `T` in force at `epoch`) and `closed_form(&self, epoch: i64) -> CoreResult<f64>`. `step()` is the
 /// recurrence, an explicit `step(epoch)` (and `lr_at`, `fill_from`) the closed form.
 ///
 /// `fill_by_stepping` is the recurrence with one cosine per step instead of two: the
@@ -124,6 +234,14 @@ macro_rules! cosine_recurrence_kernel {
             }
             fn sequential_is_explicit(&self) -> bool {
                 false
+            }
+            fn scan(&self) -> Option<Box<dyn $crate::bulk::Scan>> {
+                Some(Box::new($crate::schedules::cosine_recurrence::CosineScan {
+                    periods: self.periods(),
+                    base_lr: self.common.base_lr,
+                    eta_min: self.eta_min,
+                    start: self.common.last_epoch,
+                }))
             }
             fn fill_by_stepping(&mut self, out: &mut [f64]) -> $crate::error::CoreResult<()> {
                 let mut prev_cos = None;

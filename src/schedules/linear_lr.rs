@@ -1,5 +1,6 @@
 //! `LinearLR`.
 
+use crate::bulk::{epoch_of, Scan};
 use crate::error::{CoreError, CoreResult};
 use crate::pyops::Num;
 use crate::schedule::{kernel_plumbing, Common, Kernel, Log};
@@ -65,16 +66,64 @@ impl LinearLR {
     /// paddle's `get_lr` at `epoch`, with `last_lr` as the previous value.
     pub fn recurrence(&self, epoch: i64, last_lr: Num) -> CoreResult<Num> {
         if epoch == 0 {
-            return Num::Float(self.common.base_lr).mul(self.start_factor);
+            return self.first_value();
         }
+        match self.factor(epoch)? {
+            Some(factor) => last_lr.mul(Num::Float(factor)),
+            None => Ok(last_lr),
+        }
+    }
+
+    /// The value at epoch 0: `base_lr * start_factor`.
+    fn first_value(&self) -> CoreResult<Num> {
+        Num::Float(self.common.base_lr).mul(self.start_factor)
+    }
+
+    /// The factor `1.0 + (f1 - f0) / (T * f0 + (e - 1) * (f1 - f0))` that multiplies the
+    /// previous value at an epoch `e != 0`; `None` past `T`, where the value is held.
+    fn factor(&self, epoch: i64) -> CoreResult<Option<f64>> {
         if Num::Int(epoch).gt(self.total_steps) {
-            return Ok(last_lr);
+            return Ok(None);
         }
         let start = self.total_steps.mul(self.start_factor)?;
         let slope = self.end_factor.sub(self.start_factor)?;
         let offset = Num::Int(epoch).sub(Num::Int(1))?.mul(slope)?;
         let increment = slope.truediv(start.add(offset)?)?;
-        last_lr.mul(Num::Float(1.0 + increment))
+        Ok(Some(1.0 + increment))
+    }
+}
+
+/// paddle's recurrence as a `bulk::Scan` from epoch `start`: the terms are the factors (NaN,
+/// which no factor is, where the value is held), the fold multiplies them in.
+struct LinearScan {
+    schedule: LinearLR,
+    start: i64,
+}
+
+impl Scan for LinearScan {
+    fn terms(&self, first: u64, out: &mut [f64]) -> CoreResult<()> {
+        for (slot, step) in out.iter_mut().zip(first..) {
+            let epoch = epoch_of(self.start, step);
+            *slot = match epoch {
+                0 => 0.0,
+                e => self.schedule.factor(e)?.unwrap_or(f64::NAN),
+            };
+        }
+        Ok(())
+    }
+
+    fn fold(&self, first: u64, prev: &mut f64, values: &mut [f64]) -> CoreResult<()> {
+        let mut value = *prev;
+        for (slot, step) in values.iter_mut().zip(first..) {
+            if epoch_of(self.start, step) == 0 {
+                value = self.schedule.first_value()?.as_f64();
+            } else if !slot.is_nan() {
+                value *= *slot;
+            }
+            *slot = value;
+        }
+        *prev = value;
+        Ok(())
     }
 }
 
@@ -85,6 +134,12 @@ impl Kernel for LinearLR {
     }
     fn get_lr(&mut self, _log: &mut Log) -> CoreResult<Num> {
         self.recurrence(self.common.last_epoch, self.common.last_lr)
+    }
+    fn scan(&self) -> Option<Box<dyn Scan>> {
+        Some(Box::new(LinearScan {
+            schedule: self.clone(),
+            start: self.common.last_epoch,
+        }))
     }
 }
 

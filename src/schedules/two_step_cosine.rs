@@ -3,7 +3,8 @@
 use crate::error::CoreResult;
 use crate::pyops::Num;
 use crate::schedule::Common;
-use crate::schedules::{cosine_recurrence, validate};
+use crate::schedules::cosine_recurrence::{self, Periods};
+use crate::schedules::validate;
 
 /// paddle's `CosineAnnealingDecay` with period `T_max1` up to epoch `T_max1`, then with
 /// period `T_max2`. As PaddleOCR steps it, a recurrence on the previous value, with
@@ -51,14 +52,20 @@ impl TwoStepCosineDecay {
         })
     }
 
-    /// The period in force at `epoch` (epoch 0 is always in the first one: `T_max1 > 0`).
+    /// The periods: `T_max1` up to epoch `T_max1` (epoch 0 is always in it: `T_max1 > 0`),
+    /// then `T_max2`.
+    fn periods(&self) -> Periods {
+        Periods {
+            first: self.t_max1,
+            until: self.t_max1,
+            then: self.t_max2,
+        }
+    }
+
+    /// The period in force at `epoch`.
     #[inline]
     fn period(&self, epoch: i64) -> i64 {
-        if epoch <= self.t_max1 {
-            self.t_max1
-        } else {
-            self.t_max2
-        }
+        self.periods().at(epoch)
     }
 
     /// PaddleOCR's `_get_closed_form_lr` at `epoch`.

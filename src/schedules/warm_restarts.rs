@@ -90,15 +90,19 @@ impl CosineAnnealingWarmRestarts {
     /// `(T_cur, T_i)` after paddle's `step(None)` from the current state: one more epoch, and
     /// one restart when `T_cur` reaches `T_i`.
     fn next_cycle(&self) -> CoreResult<(Num, i64)> {
-        let t_cur = self.t_cur.add(Num::Int(1))?;
-        if t_cur.ge(Num::Int(self.t_i)) {
-            let t_i = self
-                .t_i
+        self.next_cycle_from(self.t_cur, self.t_i)
+    }
+
+    /// `next_cycle` from `(t_cur, t_i)`.
+    fn next_cycle_from(&self, t_cur: Num, t_i: i64) -> CoreResult<(Num, i64)> {
+        let t_cur = t_cur.add(Num::Int(1))?;
+        if t_cur.ge(Num::Int(t_i)) {
+            let next_t_i = t_i
                 .checked_mul(self.t_mult)
                 .ok_or_else(|| overflow("T_i * T_mult"))?;
-            Ok((t_cur.sub(Num::Int(self.t_i))?, t_i))
+            Ok((t_cur.sub(Num::Int(t_i))?, next_t_i))
         } else {
-            Ok((t_cur, self.t_i))
+            Ok((t_cur, t_i))
         }
     }
 
@@ -179,6 +183,61 @@ impl CosineAnnealingWarmRestarts {
     }
 }
 
+/// paddle's sequential `step()` as a `bulk::Scan`, from a state with an int `T_cur` in
+/// `0..T_i`: a step's value depends on its `(T_cur, T_i)` alone, and the cycle at any step is
+/// found without stepping (a cycle at a time), so the terms are the values and the fold has
+/// nothing to do.
+struct RestartScan {
+    schedule: CosineAnnealingWarmRestarts,
+    t_cur: i64,
+    t_i: i64,
+}
+
+impl RestartScan {
+    /// `(T_cur, T_i)` after `steps` more `step()` calls: a restart when `T_cur` reaches `T_i`,
+    /// which is then multiplied by `T_mult`.
+    fn cycle_after(&self, steps: u64) -> CoreResult<(i64, i64)> {
+        let (mut t_cur, mut t_i, mut steps) = (self.t_cur, self.t_i, u128::from(steps));
+        loop {
+            let to_restart = u128::from((t_i - t_cur).unsigned_abs());
+            if steps < to_restart {
+                return Ok((t_cur + steps as i64, t_i));
+            }
+            steps -= to_restart;
+            t_cur = 0;
+            t_i = t_i
+                .checked_mul(self.schedule.t_mult)
+                .ok_or_else(|| overflow("T_i * T_mult"))?;
+            if self.schedule.t_mult == 1 {
+                let t_cur = steps % u128::from(t_i.unsigned_abs());
+                return Ok((i64::try_from(t_cur).map_err(|_| overflow("T_cur"))?, t_i));
+            }
+        }
+    }
+}
+
+impl crate::bulk::Scan for RestartScan {
+    fn terms(&self, first: u64, out: &mut [f64]) -> CoreResult<()> {
+        let (mut t_cur, mut t_i) = self.cycle_after(first - 1)?;
+        for slot in out {
+            (t_cur, t_i) = match self.schedule.next_cycle_from(Num::Int(t_cur), t_i)? {
+                (Num::Int(c), t_i) => (c, t_i),
+                // int + 1 and int - int stay ints
+                (c, _) => return Err(CoreError::runtime(format!("T_cur became {c:?}"))),
+            };
+            *slot = self.schedule.value(Num::Int(t_cur), t_i)?.as_f64();
+        }
+        Ok(())
+    }
+
+    fn fold(&self, _first: u64, prev: &mut f64, values: &mut [f64]) -> CoreResult<()> {
+        if let Some(last) = values.last() {
+            *prev = *last;
+        }
+        Ok(())
+    }
+}
+
 /// A `T_i` entry: a positive int.
 fn state_cycle_length(value: &StateValue) -> CoreResult<i64> {
     match value.as_num("T_i")? {
@@ -231,6 +290,20 @@ impl Kernel for CosineAnnealingWarmRestarts {
     }
     fn sequential_is_explicit(&self) -> bool {
         false
+    }
+    /// From the states paddle's stepping reaches (an int `T_cur` in `0..T_i`, past the first
+    /// step); others step.
+    fn scan(&self) -> Option<Box<dyn crate::bulk::Scan>> {
+        match self.t_cur {
+            Num::Int(t_cur) if self.common.last_epoch >= 0 && (0..self.t_i).contains(&t_cur) => {
+                Some(Box::new(RestartScan {
+                    schedule: self.clone(),
+                    t_cur,
+                    t_i: self.t_i,
+                }))
+            }
+            _ => None,
+        }
     }
     fn extra_state(&self) -> Vec<(&'static str, StateValue)> {
         vec![

@@ -1,0 +1,449 @@
+//! Bulk evaluation: many values of a schedule at once, without touching it.
+//!
+//! - `fill`: `precompute(n)`, the next `n` values (element 0 is the current `last_lr`,
+//!   element `i` the value after `i` more `step()` calls), into an `f64` or `f32` slice.
+//! - `gather`: `lr_at(steps)`, the same values at arbitrary step counts, in any order.
+//!
+//! Three ways to produce values, chosen per kernel (`Plan`):
+//! - schedules whose values depend on the epoch alone are evaluated in parallel chunks;
+//! - recurrences that offer a `Scan` compute their libm terms in parallel chunks, then fold
+//!   them into values in one ordered pass (`scan`);
+//! - the rest (Python callbacks, recurrences without a scan) step a private copy in order.
+//!
+//! Kernels produce `f64`; a `f32` output is filled chunk by chunk through a small buffer, each
+//! value rounded once, so no second table is ever allocated.
+//!
+//! A long fill can be stopped (Ctrl-C in Python): it asks a `Stop` before each chunk, so it
+//! returns within one chunk's time of being told.
+
+mod gather;
+mod scan;
+mod sequence;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+
+use crate::error::{CoreError, CoreResult};
+use crate::schedule::Kernel;
+
+pub use gather::gather_until;
+pub use scan::{epoch_of, Scan};
+pub use sequence::Sequence;
+
+/// Elements per parallel task: large enough to amortise scheduling, small enough to balance
+/// (and, as `f64`, to stay in a core's L2 cache when it is a `f32` fill's buffer).
+pub(crate) const CHUNK: usize = 1 << 14;
+
+/// Values zeroed between two checks of the `Stop` while a table is allocated (the first touch
+/// of its pages is most of the time this takes).
+const ZERO_PIECE: usize = 1 << 20;
+
+/// An output element type: `f64`, or `f32` (each exact `f64` value rounded once).
+pub trait Element: Copy + Default + Send + Sync + 'static {
+    /// Bytes per element.
+    const SIZE: usize;
+    /// The value rounded to this type.
+    fn from_f64(value: f64) -> Self;
+    /// Run `fill` on `f64` values for `out`: on `out` itself for `f64`, on a buffer of the
+    /// same length that is then rounded into `out` for `f32`.
+    fn fill_via(
+        out: &mut [Self],
+        fill: impl FnOnce(&mut [f64]) -> CoreResult<()>,
+    ) -> CoreResult<()>;
+}
+
+impl Element for f64 {
+    const SIZE: usize = 8;
+    #[inline]
+    fn from_f64(value: f64) -> Self {
+        value
+    }
+    fn fill_via(
+        out: &mut [Self],
+        fill: impl FnOnce(&mut [f64]) -> CoreResult<()>,
+    ) -> CoreResult<()> {
+        fill(out)
+    }
+}
+
+impl Element for f32 {
+    const SIZE: usize = 4;
+    #[inline]
+    fn from_f64(value: f64) -> Self {
+        value as f32
+    }
+    fn fill_via(
+        out: &mut [Self],
+        fill: impl FnOnce(&mut [f64]) -> CoreResult<()>,
+    ) -> CoreResult<()> {
+        let mut wide = vec![0.0; out.len()];
+        fill(&mut wide)?;
+        for (slot, value) in out.iter_mut().zip(&wide) {
+            *slot = *value as f32;
+        }
+        Ok(())
+    }
+}
+
+/// Whether a fill must end early: asked before each chunk of work (from any worker thread).
+pub trait Stop: Sync {
+    /// `Err` ends the fill with that error.
+    fn check(&self) -> CoreResult<()>;
+}
+
+/// Never stops.
+pub struct Never;
+
+impl Stop for Never {
+    fn check(&self) -> CoreResult<()> {
+        Ok(())
+    }
+}
+
+/// Stops once the flag is set (by the thread waiting for the fill).
+impl Stop for AtomicBool {
+    fn check(&self) -> CoreResult<()> {
+        if self.load(Ordering::Relaxed) {
+            Err(CoreError::runtime("precompute was interrupted"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Refuse `n` values from the current one before allocating anything: the epochs must fit,
+/// stepping must not refuse them (the error stepping would give comes first), and `n` items
+/// of `item_size` bytes must fit in memory (`memory_limit` bytes, the machine's total memory
+/// when known).
+pub fn check_request(
+    kernel: &dyn Kernel,
+    n: usize,
+    item_size: usize,
+    memory_limit: Option<u64>,
+) -> CoreResult<()> {
+    check_steps(kernel, n)?;
+    check_memory(n, item_size, memory_limit)
+}
+
+/// Refuse `n` values from the current one where the epochs overflow or stepping would
+/// refuse them.
+pub fn check_steps(kernel: &dyn Kernel, n: usize) -> CoreResult<()> {
+    let last = kernel.common().last_epoch;
+    i64::try_from(n)
+        .ok()
+        .and_then(|n| last.checked_add(n))
+        .ok_or_else(|| CoreError::overflow(format!("n={n} steps past epoch {last} overflow")))?;
+    kernel.check_horizon(n)
+}
+
+/// Refuse `n` items of `item_size` bytes that cannot be allocated or exceed `memory_limit`.
+pub fn check_memory(n: usize, item_size: usize, memory_limit: Option<u64>) -> CoreResult<()> {
+    let bytes = n
+        .checked_mul(item_size)
+        .filter(|b| isize::try_from(*b).is_ok())
+        .ok_or_else(|| CoreError::value(format!("n={n} is too large to allocate")))?;
+    if let Some(limit) = memory_limit {
+        if bytes as u64 > limit {
+            return Err(CoreError::value(format!(
+                "n={n} needs {bytes} bytes, more than this machine's memory ({limit} bytes)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Fill `out` with the next `out.len()` values of a private copy `kernel` (which is consumed).
+pub fn fill<T: Element>(kernel: Box<dyn Kernel>, out: &mut [T]) -> CoreResult<()> {
+    fill_until(kernel, out, &Never)
+}
+
+/// `fill`, asking `stop` before each chunk of work; its error ends the fill (`out` is then
+/// partly written).
+pub fn fill_until<T: Element>(
+    kernel: Box<dyn Kernel>,
+    out: &mut [T],
+    stop: &dyn Stop,
+) -> CoreResult<()> {
+    let Some((first, rest)) = out.split_first_mut() else {
+        return Ok(());
+    };
+    *first = T::from_f64(kernel.common().last_lr.as_f64());
+    if runs_in_parallel(kernel.as_ref()) {
+        let start = kernel.common().last_epoch;
+        fill_parallel(kernel.as_ref(), start, rest, stop)
+    } else {
+        Sequence::new(kernel).fill_until(rest, stop)
+    }
+}
+
+/// Whether `kernel`'s values are evaluated independently, over all cores (else they come from
+/// a `Sequence`).
+pub fn runs_in_parallel(kernel: &dyn Kernel) -> bool {
+    kernel.is_pure() && kernel.sequential_is_explicit() && !kernel.calls_python()
+}
+
+/// Whether a fill of `kernel` runs on all cores (evaluated or scanned) rather than stepping.
+pub fn uses_all_cores(kernel: &dyn Kernel) -> bool {
+    runs_in_parallel(kernel) || (!kernel.calls_python() && kernel.scan().is_some())
+}
+
+/// Grow `out`, which has room for `n` values, to `n` zeros, asking `stop` before each piece.
+pub fn grow_zeroed<T: Element>(out: &mut Vec<T>, n: usize, stop: &dyn Stop) -> CoreResult<()> {
+    while out.len() < n {
+        stop.check()?;
+        let next = n.min(out.len().saturating_add(ZERO_PIECE));
+        out.resize(next, T::default());
+    }
+    Ok(())
+}
+
+/// The epoch `offset` steps after `start`, refusing to wrap.
+fn epoch_after(start: i64, offset: usize) -> CoreResult<i64> {
+    i64::try_from(offset)
+        .ok()
+        .and_then(|o| start.checked_add(o))
+        .ok_or_else(|| CoreError::overflow(format!("{offset} steps past epoch {start} overflow")))
+}
+
+/// `out[i] = lr_at(start + 1 + i)`, over all cores; the first error in epoch order wins.
+fn fill_parallel<T: Element>(
+    kernel: &dyn Kernel,
+    start: i64,
+    out: &mut [T],
+    stop: &dyn Stop,
+) -> CoreResult<()> {
+    let results: Vec<CoreResult<()>> = out
+        .par_chunks_mut(CHUNK)
+        .enumerate()
+        .map(|(chunk_index, chunk)| {
+            stop.check()?;
+            let first = epoch_after(start, 1 + chunk_index * CHUNK)?;
+            T::fill_via(chunk, |values| kernel.fill_from(first, values))
+        })
+        .collect();
+    results.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pyops::Num;
+    use crate::schedule::Log;
+    use crate::schedules::{
+        CosineAnnealingDecay, CosineAnnealingWarmRestarts, LinearLR, PolynomialDecay,
+        TwoStepCosineDecay,
+    };
+
+    /// `k` after its construction step and `more` further steps.
+    fn stepped(mut k: Box<dyn Kernel>, more: usize) -> Box<dyn Kernel> {
+        for _ in 0..=more {
+            k.step(None, &mut Log::muted()).unwrap();
+        }
+        k
+    }
+
+    fn cosine(t_max: i64) -> Box<dyn Kernel> {
+        let k = CosineAnnealingDecay::new(Num::Float(0.1), t_max, Num::Float(1e-4), -1, false);
+        Box::new(k.unwrap())
+    }
+
+    fn two_step(t_max1: i64, t_max2: i64) -> Box<dyn Kernel> {
+        let k = TwoStepCosineDecay::new(Num::Float(0.1), t_max1, t_max2, Num::Int(0), -1, false);
+        Box::new(k.unwrap())
+    }
+
+    fn linear_lr(total: Num, start: f64, end: f64) -> Box<dyn Kernel> {
+        let k = LinearLR::new(
+            Num::Float(0.5),
+            total,
+            Num::Float(start),
+            Num::Float(end),
+            -1,
+            false,
+        );
+        Box::new(k.unwrap())
+    }
+
+    fn restarts(t_0: i64, t_mult: i64) -> Box<dyn Kernel> {
+        let k = CosineAnnealingWarmRestarts::new(
+            Num::Float(0.1),
+            Num::Int(t_0),
+            Num::Int(t_mult),
+            Num::Float(1e-3),
+            -1,
+            false,
+        );
+        Box::new(k.unwrap())
+    }
+
+    fn poly() -> Box<dyn Kernel> {
+        let k = PolynomialDecay::new(
+            Num::Float(0.1),
+            50_000,
+            Num::Float(0.0),
+            Num::Float(0.9),
+            false,
+            -1,
+            false,
+        );
+        Box::new(k.unwrap())
+    }
+
+    /// The recurrences with a `Scan`, and a pure schedule, from several states.
+    fn schedules() -> Vec<(&'static str, Box<dyn Kernel>)> {
+        vec![
+            ("cosine 1000", stepped(cosine(1000), 0)),
+            ("cosine 7 (trough exits)", stepped(cosine(7), 3)),
+            ("cosine 1", stepped(cosine(1), 0)),
+            ("two-step 300/41", stepped(two_step(300, 41), 5)),
+            ("two-step 5/3000", stepped(two_step(5, 3000), 0)),
+            (
+                "linear_lr int",
+                stepped(linear_lr(Num::Int(30_000), 0.25, 1.0), 0),
+            ),
+            (
+                "linear_lr float",
+                stepped(linear_lr(Num::Float(100.5), 1.0, 0.0), 2),
+            ),
+            ("restarts 1000x1", stepped(restarts(1000, 1), 0)),
+            ("restarts 3x2", stepped(restarts(3, 2), 4)),
+            ("restarts 1x1", stepped(restarts(1, 1), 0)),
+            ("poly", stepped(poly(), 0)),
+        ]
+    }
+
+    /// What `precompute` promises: `sched()`, then the value after each further `step()`.
+    fn stepped_one_at_a_time(mut k: Box<dyn Kernel>, n: usize) -> Vec<u64> {
+        let mut out = vec![k.common().last_lr.as_f64().to_bits()];
+        while out.len() < n {
+            k.step(None, &mut Log::muted()).unwrap();
+            out.push(k.common().last_lr.as_f64().to_bits());
+        }
+        out
+    }
+
+    fn bits(values: &[f64]) -> Vec<u64> {
+        values.iter().map(|v| v.to_bits()).collect()
+    }
+
+    /// Scanned and stepped fills run in blocks (to use all cores, to be stoppable): the block
+    /// boundaries change no value, also where a kernel carries a shortcut between the steps of
+    /// one call (the cosine shared by two steps, the restart phase).
+    #[test]
+    fn fills_equal_stepping_one_at_a_time() {
+        let n = 2 * scan::BLOCK + 3 * CHUNK + 17;
+        for (label, kernel) in schedules() {
+            let expected = stepped_one_at_a_time(kernel.deep_clone().unwrap(), n);
+            let mut out = vec![0.0; n];
+            fill(kernel, &mut out).unwrap();
+            assert!(bits(&out) == expected, "{label}");
+        }
+    }
+
+    #[test]
+    fn the_recurrences_scan() {
+        for (label, kernel) in schedules() {
+            assert_eq!(
+                kernel.scan().is_some(),
+                !label.starts_with("poly"),
+                "{label}"
+            );
+        }
+    }
+
+    #[test]
+    fn float32_fills_round_the_float64_values_once() {
+        for (label, kernel) in schedules() {
+            let n = scan::BLOCK + 5;
+            let mut wide = vec![0.0; n];
+            fill(kernel.deep_clone().unwrap(), &mut wide).unwrap();
+            let mut narrow = vec![0.0_f32; n];
+            fill(kernel, &mut narrow).unwrap();
+            let rounded: Vec<u32> = wide.iter().map(|v| (*v as f32).to_bits()).collect();
+            let got: Vec<u32> = narrow.iter().map(|v| v.to_bits()).collect();
+            assert!(got == rounded, "{label}");
+        }
+    }
+
+    /// A small deterministic generator for step indices (no dependency for tests).
+    fn scrambled(count: usize, below: u64) -> Vec<u64> {
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        (0..count)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state % below
+            })
+            .collect()
+    }
+
+    #[test]
+    fn gather_equals_the_fill_at_each_step() {
+        let n = scan::BLOCK + 2 * CHUNK + 3;
+        for (label, kernel) in schedules() {
+            let mut table = vec![0.0_f64; n];
+            fill(kernel.deep_clone().unwrap(), &mut table).unwrap();
+            let mut steps = scrambled(5_000, n as u64);
+            steps.extend([0, 0, 1, n as u64 - 1, 7, 7]);
+            let mut out = vec![0.0; steps.len()];
+            gather_until(kernel, &steps, &mut out, &Never).unwrap();
+            let expected: Vec<u64> = steps.iter().map(|s| table[*s as usize].to_bits()).collect();
+            assert!(bits(&out) == expected, "{label}");
+        }
+    }
+
+    #[test]
+    fn sparse_far_steps_are_sorted_rather_than_bucketed() {
+        let steps = [3 * scan::BLOCK as u64 + 1, 2, 0];
+        let mut table = vec![0.0_f64; 3 * scan::BLOCK + 2];
+        fill(stepped(cosine(77), 0), &mut table).unwrap();
+        let mut out = [0.0; 3];
+        gather_until(stepped(cosine(77), 0), &steps, &mut out, &Never).unwrap();
+        let expected: Vec<u64> = steps.iter().map(|s| table[*s as usize].to_bits()).collect();
+        assert_eq!(bits(&out), expected);
+    }
+
+    struct StopAfter(std::sync::atomic::AtomicUsize);
+
+    impl Stop for StopAfter {
+        fn check(&self) -> CoreResult<()> {
+            if self.0.fetch_sub(1, Ordering::Relaxed) == 0 {
+                Err(CoreError::value("stopped"))
+            } else {
+                Ok(())
+            }
+        }
+    }
+
+    #[test]
+    fn a_stop_ends_stepped_scanned_and_parallel_fills_with_its_error() {
+        let stepping = || {
+            let factor = crate::callback::FnCallback(|_| Ok(Num::Float(0.9)));
+            let k = crate::schedules::MultiplicativeDecay::new(
+                Num::Float(0.1),
+                Box::new(factor),
+                -1,
+                false,
+            );
+            stepped(Box::new(k.unwrap()), 0)
+        };
+        let makers: [&dyn Fn() -> Box<dyn Kernel>; 3] = [
+            &|| stepped(cosine(10), 0),
+            &|| stepped(poly(), 0),
+            &stepping,
+        ];
+        for make in makers {
+            let mut out = vec![0.0; 40 * CHUNK];
+            let stop = StopAfter(2.into());
+            let err = fill_until(make(), &mut out, &stop).unwrap_err();
+            assert!(matches!(err, CoreError::Value(m) if m == "stopped"));
+        }
+        let flag = AtomicBool::new(true);
+        let mut out = vec![0.0; 10];
+        let err = fill_until(stepped(poly(), 0), &mut out, &flag).unwrap_err();
+        assert!(matches!(err, CoreError::Runtime(_)));
+        assert!(fill_until(stepped(poly(), 0), &mut out, &AtomicBool::new(false)).is_ok());
+    }
+}

@@ -1,0 +1,514 @@
+//! The bulk methods on the Python side: `precompute(n, *, dtype, out)`, `lr_at(steps, *,
+//! dtype)` and `fastwarmup.precompute_many(schedulers, n, *, dtype)`.
+//!
+//! This module decides how a request is served (arguments, output array, memory limit); the
+//! values come from `crate::bulk`. A schedule that runs in Rust is filled from a private copy
+//! of its kernel with the GIL released (held only while a user's function is called); a
+//! schedule with Python code in it (a Python `get_lr`, a foreign nest) is stepped as a Python
+//! deep copy.
+
+use std::sync::OnceLock;
+
+use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use rayon::prelude::*;
+
+use crate::bulk::{self, Element};
+use crate::python::convert;
+use crate::python::interrupt::{self, PythonSignals, INLINE_WORK};
+use crate::python::scheduler::PyLRScheduler;
+use crate::schedule::Kernel;
+use crate::schedules::linear_warmup::MAX_NESTING;
+
+/// The element type of a bulk result.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dtype {
+    F64,
+    F32,
+}
+
+impl Dtype {
+    /// `float64` or `float32`, from anything `numpy.dtype()` accepts; `None` is float64.
+    fn parse(py: Python<'_>, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Self>> {
+        let Some(dtype) = dtype.filter(|d| !d.is_none()) else {
+            return Ok(None);
+        };
+        let resolved = py.import("numpy")?.call_method1("dtype", (dtype,))?;
+        Self::named(&resolved.getattr("name")?.extract::<String>()?)
+            .map(Some)
+            .ok_or_else(|| {
+                PyTypeError::new_err(format!(
+                    "dtype must be numpy.float64 or numpy.float32, got {}",
+                    convert::describe(dtype)
+                ))
+            })
+    }
+
+    fn named(name: &str) -> Option<Self> {
+        match name {
+            "float64" => Some(Self::F64),
+            "float32" => Some(Self::F32),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::F64 => "float64",
+            Self::F32 => "float32",
+        }
+    }
+}
+
+/// Run `$body` with `$t` the element type of `$dtype` (`f64` or `f32`).
+macro_rules! with_element {
+    ($dtype:expr, $t:ident => $body:expr) => {
+        match $dtype {
+            Dtype::F64 => {
+                type $t = f64;
+                $body
+            }
+            Dtype::F32 => {
+                type $t = f32;
+                $body
+            }
+        }
+    };
+}
+
+/// The total memory of this machine, to refuse impossible sizes up front.
+fn memory_limit() -> Option<u64> {
+    static LIMIT: OnceLock<Option<u64>> = OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+        let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        kib.checked_mul(1024)
+    })
+}
+
+/// An empty vector with room for `n` values.
+fn reserve<T>(n: usize) -> PyResult<Vec<T>> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(n)
+        .map_err(|_| PyValueError::new_err(format!("n={n} is more than can be allocated")))?;
+    Ok(out)
+}
+
+/// Drop `value` on a thread of its own: unmapping a large table takes tens of milliseconds,
+/// which an interrupted call need not wait for.
+fn free_aside<T: Send + 'static>(value: T) {
+    // If no thread can be started, the closure, and `value` with it, is dropped right here.
+    let _ = std::thread::Builder::new()
+        .name("fastwarmup-free".into())
+        .spawn(move || drop(value));
+}
+
+/// How a scheduler's values are produced.
+enum Source {
+    /// A copy of its kernel, which calls no Python: filled without the GIL.
+    Detached(Box<dyn Kernel>),
+    /// A copy of its kernel, which calls a user's function: filled with the GIL.
+    Attached(Box<dyn Kernel>),
+    /// Python code decides its values: a deep copy is stepped in Python.
+    Python,
+}
+
+/// The source of `sched`'s values, after checking that `n` values from the current one can be
+/// produced (the error stepping would give, else).
+fn source(sched: &Bound<'_, PyLRScheduler>, n: usize) -> PyResult<Source> {
+    let this = sched.get();
+    this.cell.read(|k| bulk::check_steps(k, n))??;
+    if !this.is_native() || this.cell.read(Kernel::holds_foreign)? {
+        return Ok(Source::Python);
+    }
+    let kernel = this.cell.snapshot()?;
+    Ok(if kernel.calls_python() {
+        Source::Attached(kernel)
+    } else {
+        Source::Detached(kernel)
+    })
+}
+
+/// Whether filling `n` values of `kernel` is small enough to run from the calling thread.
+fn is_small(kernel: &dyn Kernel, n: usize) -> bool {
+    let work_per_value = if bulk::uses_all_cores(kernel) {
+        1
+    } else {
+        // A stepped fill walks every level of nesting, on one core.
+        16 * (kernel.nesting_depth() + 1)
+    };
+    n.saturating_mul(work_per_value) <= INLINE_WORK * 16
+}
+
+/// Turn `verbose` off down a deep copy's chain of nested schedulers (bulk fills print
+/// nothing); an object that refuses is left as it is.
+fn silence(copy: &Bound<'_, PyAny>) {
+    let mut node = copy.clone();
+    for _ in 0..=MAX_NESTING {
+        if node.hasattr("verbose").unwrap_or(false) {
+            let _ = node.setattr("verbose", false);
+        }
+        match node.getattr("learning_rate") {
+            Ok(inner) if inner.hasattr("step").unwrap_or(false) => node = inner,
+            _ => break,
+        }
+    }
+}
+
+/// Step a Python deep copy of `sched` through steps `0..=last` in order, handing each value
+/// to `visit(step, value)`.
+fn step_python_copy(
+    sched: &Bound<'_, PyAny>,
+    last: usize,
+    mut visit: impl FnMut(usize, f64),
+) -> PyResult<()> {
+    let py = sched.py();
+    let copy = py.import("copy")?.call_method1("deepcopy", (sched,))?;
+    silence(&copy);
+    for step in 0..=last {
+        if step > 0 {
+            copy.call_method0("step")?;
+        }
+        if step % 4096 == 4095 {
+            py.check_signals()?;
+        }
+        let value = copy.call0()?;
+        visit(step, convert::lr_value(&value, "the scheduler")?.as_f64());
+    }
+    Ok(())
+}
+
+/// Fill `out` with the next `out.len()` values of `sched`, whose `source` is given.
+fn fill_from<T: Element>(sched: &Bound<'_, PyAny>, source: Source, out: &mut [T]) -> PyResult<()> {
+    let py = sched.py();
+    match source {
+        Source::Detached(kernel) => {
+            let inline = is_small(kernel.as_ref(), out.len());
+            interrupt::run_detached(py, inline, |stop| bulk::fill_until(kernel, out, stop))
+        }
+        Source::Attached(kernel) => Ok(bulk::fill_until(kernel, out, &PythonSignals)?),
+        Source::Python => match out.len().checked_sub(1) {
+            None => Ok(()),
+            Some(last) => step_python_copy(sched, last, |step, value| {
+                out[step] = T::from_f64(value);
+            }),
+        },
+    }
+}
+
+/// A new vector of `n` values of `sched`.
+fn filled_vec<T: Element>(sched: &Bound<'_, PyAny>, source: Source, n: usize) -> PyResult<Vec<T>> {
+    let mut values = reserve::<T>(n)?;
+    // Zeroing touches the pages; for a large table that takes a while: stoppable.
+    let zeroed = if let Source::Detached(_) = source {
+        interrupt::run_detached(sched.py(), n <= INLINE_WORK, |stop| {
+            bulk::grow_zeroed(&mut values, n, stop)
+        })
+    } else {
+        values.resize(n, T::default());
+        Ok(())
+    };
+    match zeroed.and_then(|()| fill_from(sched, source, &mut values)) {
+        Ok(()) => Ok(values),
+        Err(err) => {
+            free_aside(values);
+            Err(err)
+        }
+    }
+}
+
+/// A caller's array for `out=`, checked before anything is computed or written: a NumPy
+/// array, 1-D, `n` long, C-contiguous, writeable, of a float dtype that agrees with `dtype`.
+fn checked_out<'py>(
+    out: &Bound<'py, PyAny>,
+    n: usize,
+    dtype: Option<Dtype>,
+) -> PyResult<(Bound<'py, PyUntypedArray>, Dtype)> {
+    let array = out.cast::<PyUntypedArray>().map_err(|_| {
+        let type_name = out
+            .get_type()
+            .name()
+            .map_or_else(|_| "?".to_owned(), |n| n.to_string());
+        PyTypeError::new_err(format!("out must be a numpy.ndarray, got {type_name}"))
+    })?;
+    let own = array.dtype().to_string();
+    let Some(own_dtype) = Dtype::named(&own) else {
+        return Err(PyTypeError::new_err(format!(
+            "out must have dtype float64 or float32, got {own}"
+        )));
+    };
+    if let Some(wanted) = dtype.filter(|d| *d != own_dtype) {
+        return Err(PyTypeError::new_err(format!(
+            "out has dtype {own} but dtype={} was asked for",
+            wanted.name()
+        )));
+    }
+    if array.shape() != [n] {
+        return Err(PyValueError::new_err(format!(
+            "out must have shape ({n},), got {}",
+            array.getattr("shape")?
+        )));
+    }
+    if !array.is_c_contiguous() {
+        return Err(PyValueError::new_err("out must be C-contiguous"));
+    }
+    if !array
+        .getattr("flags")?
+        .getattr("writeable")?
+        .extract::<bool>()?
+    {
+        return Err(PyValueError::new_err(
+            "out must be writeable, got a read-only array",
+        ));
+    }
+    Ok((array.clone(), own_dtype))
+}
+
+/// Fill the caller's array (checked by `checked_out`).
+fn fill_out<T: Element + numpy::Element>(
+    sched: &Bound<'_, PyAny>,
+    source: Source,
+    array: &Bound<'_, PyUntypedArray>,
+) -> PyResult<()> {
+    let typed = array.cast::<PyArray1<T>>()?;
+    let mut guard = typed
+        .try_readwrite()
+        .map_err(|err| PyValueError::new_err(format!("out cannot be written: {err}")))?;
+    let slice = guard
+        .as_slice_mut()
+        .map_err(|_| PyValueError::new_err("out must be C-contiguous"))?;
+    fill_from(sched, source, slice)
+}
+
+/// `LRScheduler.precompute`.
+pub(crate) fn precompute<'py>(
+    sched: &Bound<'py, PyLRScheduler>,
+    n: &Bound<'py, PyAny>,
+    dtype: Option<&Bound<'py, PyAny>>,
+    out: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = sched.py();
+    let n = convert::count(n, "n")?;
+    interrupt::load_numpy(py)?;
+    let dtype = Dtype::parse(py, dtype)?;
+    if let Some(out) = out.filter(|o| !o.is_none()) {
+        let (array, dtype) = checked_out(out, n, dtype)?;
+        let source = source(sched, n)?;
+        with_element!(dtype, T => fill_out::<T>(sched.as_any(), source, &array))?;
+        return Ok(array.into_any());
+    }
+    let dtype = dtype.unwrap_or(Dtype::F64);
+    let item_size = with_element!(dtype, T => T::SIZE);
+    bulk::check_memory(n, item_size, memory_limit())?;
+    let source = source(sched, n)?;
+    with_element!(dtype, T => {
+        let values = filled_vec::<T>(sched.as_any(), source, n)?;
+        Ok(values.into_pyarray(py).into_any())
+    })
+}
+
+/// `steps` as step counts (any integer array, or what `numpy.asarray` makes one of), with its
+/// shape; a negative or non-integer step is refused.
+fn step_counts<'py>(steps: &Bound<'py, PyAny>) -> PyResult<(Vec<u64>, Bound<'py, PyAny>)> {
+    let py = steps.py();
+    let array = py.import("numpy")?.call_method1("asarray", (steps,))?;
+    let mut kind: String = array.getattr("dtype")?.getattr("kind")?.extract()?;
+    if array.getattr("size")?.extract::<usize>()? == 0 {
+        // `[]` is a float array to NumPy; no step is no wrong step.
+        kind = "i".into();
+    }
+    let shape = array.getattr("shape")?;
+    let flat = array.call_method0("ravel")?;
+    let counts = match kind.as_str() {
+        "u" => {
+            let wide = flat.call_method1("astype", ("uint64",))?;
+            let wide = wide.cast::<PyArray1<u64>>()?;
+            wide.to_vec()?
+        }
+        "i" => {
+            let wide = flat.call_method1("astype", ("int64",))?;
+            let wide = wide.cast::<PyArray1<i64>>()?.to_vec()?;
+            let mut counts = Vec::with_capacity(wide.len());
+            for (index, step) in wide.into_iter().enumerate() {
+                counts.push(u64::try_from(step).map_err(|_| {
+                    PyValueError::new_err(format!(
+                        "steps must be >= 0, got {step} at index {index}"
+                    ))
+                })?);
+            }
+            counts
+        }
+        _ => {
+            return Err(PyTypeError::new_err(format!(
+                "steps must be an integer array, got dtype {}",
+                array.getattr("dtype")?
+            )))
+        }
+    };
+    Ok((counts, shape))
+}
+
+/// `LRScheduler.lr_at`.
+pub(crate) fn lr_at<'py>(
+    sched: &Bound<'py, PyLRScheduler>,
+    steps: &Bound<'py, PyAny>,
+    dtype: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = sched.py();
+    interrupt::load_numpy(py)?;
+    let dtype = Dtype::parse(py, dtype)?.unwrap_or(Dtype::F64);
+    let (counts, shape) = step_counts(steps)?;
+    let largest = counts.iter().copied().max().unwrap_or(0);
+    let horizon = usize::try_from(largest)
+        .ok()
+        .and_then(|s| s.checked_add(1))
+        .ok_or_else(|| PyValueError::new_err(format!("steps has {largest}: too far")))?;
+    let item_size = with_element!(dtype, T => T::SIZE);
+    bulk::check_memory(counts.len(), item_size, memory_limit())?;
+    let source = source(sched, horizon)?;
+    let array = with_element!(dtype, T => {
+        let mut values = reserve::<T>(counts.len())?;
+        values.resize(counts.len(), T::default());
+        gather_from(sched.as_any(), source, &counts, &mut values, horizon)?;
+        values.into_pyarray(py).into_any()
+    });
+    array.call_method1("reshape", (shape,))
+}
+
+/// `out[j]` = the value after `steps[j]` more steps of `sched`, whose `source` is given.
+fn gather_from<T: Element>(
+    sched: &Bound<'_, PyAny>,
+    source: Source,
+    steps: &[u64],
+    out: &mut [T],
+    horizon: usize,
+) -> PyResult<()> {
+    let py = sched.py();
+    match source {
+        Source::Detached(kernel) => {
+            let inline = is_small(kernel.as_ref(), horizon.max(steps.len()));
+            interrupt::run_detached(py, inline, |stop| {
+                bulk::gather_until(kernel, steps, out, stop)
+            })
+        }
+        Source::Attached(kernel) => Ok(bulk::gather_until(kernel, steps, out, &PythonSignals)?),
+        Source::Python => {
+            // Visit the steps in order, handing each value to the positions asking for it.
+            let mut order: Vec<usize> = (0..steps.len()).collect();
+            order.sort_unstable_by_key(|&p| steps[p]);
+            let mut next = 0;
+            match steps.iter().max() {
+                None => Ok(()),
+                Some(&last) => step_python_copy(sched, last as usize, |step, value| {
+                    while next < order.len() && steps[order[next]] == step as u64 {
+                        out[order[next]] = T::from_f64(value);
+                        next += 1;
+                    }
+                }),
+            }
+        }
+    }
+}
+
+/// `fastwarmup.precompute_many(schedulers, n, *, dtype=None)`: one row of `precompute(n)`
+/// per scheduler, in a 2-D array; rows that run in Rust are filled in parallel, across and
+/// within rows.
+#[pyfunction]
+#[pyo3(signature = (schedulers, n, *, dtype=None))]
+pub(crate) fn precompute_many<'py>(
+    schedulers: &Bound<'py, PyAny>,
+    n: &Bound<'py, PyAny>,
+    dtype: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = schedulers.py();
+    let n = convert::count(n, "n")?;
+    interrupt::load_numpy(py)?;
+    let dtype = Dtype::parse(py, dtype)?.unwrap_or(Dtype::F64);
+    if schedulers.is_instance_of::<pyo3::types::PyString>() {
+        return Err(PyTypeError::new_err(format!(
+            "schedulers must be an iterable of schedulers, got {}",
+            convert::describe(schedulers)
+        )));
+    }
+    let items: Vec<Bound<'py, PyAny>> = schedulers
+        .try_iter()
+        .map_err(|_| {
+            PyTypeError::new_err(format!(
+                "schedulers must be an iterable of schedulers, got {}",
+                convert::describe(schedulers)
+            ))
+        })?
+        .collect::<PyResult<_>>()?;
+    let mut sources = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let sched = item.cast::<PyLRScheduler>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "schedulers[{index}] must be a fastwarmup scheduler, got {}",
+                convert::describe(item)
+            ))
+        })?;
+        sources.push(source(sched, n)?);
+    }
+    let total = items
+        .len()
+        .checked_mul(n)
+        .ok_or_else(|| PyValueError::new_err("len(schedulers) * n is too large to allocate"))?;
+    let item_size = with_element!(dtype, T => T::SIZE);
+    bulk::check_memory(total, item_size, memory_limit())?;
+    let array = with_element!(dtype, T => {
+        let mut values = reserve::<T>(total)?;
+        values.resize(total, T::default());
+        match fill_rows(&items, sources, n, &mut values) {
+            Ok(()) => values.into_pyarray(py).into_any(),
+            Err(err) => {
+                free_aside(values);
+                return Err(err);
+            }
+        }
+    });
+    array.call_method1("reshape", ((items.len(), n),))
+}
+
+/// Fill one row of `values` per scheduler: the rows that need Python first (with the GIL),
+/// then the rest over all cores without it.
+fn fill_rows<T: Element>(
+    items: &[Bound<'_, PyAny>],
+    sources: Vec<Source>,
+    n: usize,
+    values: &mut [T],
+) -> PyResult<()> {
+    if n == 0 {
+        return Ok(());
+    }
+    let py = match items.first() {
+        Some(item) => item.py(),
+        None => return Ok(()),
+    };
+    let mut detached = Vec::new();
+    for ((item, source), row) in items.iter().zip(sources).zip(values.chunks_mut(n)) {
+        match source {
+            Source::Detached(kernel) => detached.push((kernel, row)),
+            other => fill_from(item, other, row)?,
+        }
+    }
+    let inline = detached
+        .iter()
+        .map(|(kernel, row)| {
+            if is_small(kernel.as_ref(), row.len()) {
+                row.len()
+            } else {
+                usize::MAX
+            }
+        })
+        .fold(0_usize, usize::saturating_add)
+        <= INLINE_WORK;
+    interrupt::run_detached(py, inline, |stop| {
+        let results: Vec<crate::error::CoreResult<()>> = detached
+            .into_par_iter()
+            .map(|(kernel, row)| bulk::fill_until(kernel, row, stop))
+            .collect();
+        results.into_iter().collect()
+    })
+}
