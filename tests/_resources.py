@@ -111,6 +111,48 @@ def _rss_precompute(count: int) -> dict[str, float]:
     return {"before": before, "after": rss_mib()}
 
 
+def peak_rss_mib() -> float:
+    """This process's peak resident set size (``VmHWM``) since it was last reset."""
+    with open("/proc/self/status") as f:
+        line = next(line for line in f if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
+def _reset_peak_rss() -> None:
+    """Start the peak over from the current RSS (Linux >= 4.0: ``clear_refs`` value 5)."""
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+
+
+def _rss_peak(kind: str, count: int) -> dict[str, float]:
+    """The peak RSS of one bulk call of ``count`` float32 values, above the RSS before it, and
+    the size of its result."""
+    import numpy as np
+
+    import fastwarmup
+    from fastwarmup import lr
+
+    calls = {
+        "seed": lambda: seed_schedule(lr).precompute(count, dtype=np.float32),
+        "recurrence": lambda: lr.CosineAnnealingDecay(0.1, 10**9).precompute(
+            count, dtype=np.float32
+        ),
+        "out": lambda: seed_schedule(lr).precompute(count, out=out),
+        "many": lambda: fastwarmup.precompute_many(
+            [seed_schedule(lr), lr.CosineAnnealingDecay(0.1, 10**9)], count // 2, dtype=np.float32
+        ),
+    }
+    out = np.zeros(count if kind == "out" else 0, dtype=np.float32)
+    out[:] = 1.0  # the caller's array, touched before the call: not part of its cost
+    fastwarmup.precompute_many([seed_schedule(lr)], 300_000, dtype=np.float32)  # warm up
+    gc.collect()
+    _reset_peak_rss()
+    before = rss_mib()
+    table = calls[kind]()
+    peak = peak_rss_mib()
+    return {"before": before, "peak": peak, "result_mib": table.nbytes / 2**20}
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A long call: ``make(lr)`` builds the scheduler, ``call(sched)`` runs the call."""
@@ -138,6 +180,21 @@ SCENARIOS: dict[str, Scenario] = {
         lambda lr: seed_schedule(lr),
         lambda s: s.precompute(200_000_000),
         "precompute(200M) of the seed schedule (GIL released, all cores)",
+    ),
+    "precompute-scanned": Scenario(
+        lambda lr: lr.CosineAnnealingDecay(0.1, 10**9),
+        lambda s: s.precompute(200_000_000),
+        "precompute(200M) of CosineAnnealingDecay (a recurrence: terms on all cores, a fold)",
+    ),
+    "lr_at-scanned": Scenario(
+        lambda lr: lr.LinearLR(0.1, 10**9, 0.25),
+        lambda s: s.lr_at([5, 300_000_000, 7]),
+        "lr_at([5, 300M, 7]) of LinearLR (the recurrence scanned up to step 300M)",
+    ),
+    "precompute_many": Scenario(
+        lambda lr: [seed_schedule(lr), lr.CosineAnnealingDecay(0.1, 10**9)],
+        lambda s: __import__("fastwarmup").precompute_many(s, 100_000_000),
+        "precompute_many of 2 schedules x 100M (rows in parallel)",
     ),
     "precompute-sequential": Scenario(
         lambda lr: deep_chain(lr, 256, lr.LinearLR(0.1, 10**9, 0.25)),
@@ -173,7 +230,9 @@ SCENARIOS: dict[str, Scenario] = {
 
 
 def _observed(sched: Any) -> str:
-    """Everything a call could have changed."""
+    """Everything a call could have changed (in each scheduler of a list)."""
+    if isinstance(sched, list):
+        return repr([_observed(s) for s in sched])
     value = sched()
     return repr(
         (
@@ -222,6 +281,8 @@ def main(argv: list[str]) -> None:
         result = _rss_steps(int(args[0]))
     elif kind == "rss-precompute":
         result = _rss_precompute(int(args[0]))
+    elif kind == "rss-peak":
+        result = _rss_peak(args[0], int(args[1]))
     elif kind == "interrupt":
         result = _interrupt(args[0], busy=args[1:] == ["busy"])
     else:
@@ -241,9 +302,9 @@ def _child(*args: str) -> subprocess.Popen[str]:
     )
 
 
-def measure_rss(kind: str, count: int, timeout: float = 1200) -> dict[str, float]:
-    """``rss-steps`` or ``rss-precompute`` in a child: RSS in MiB before and after."""
-    child = _child(f"rss-{kind}", str(count))
+def measure_rss(kind: str, *args: Any, timeout: float = 1200) -> dict[str, float]:
+    """``rss-steps``, ``rss-precompute`` or ``rss-peak`` in a child: RSS in MiB."""
+    child = _child(f"rss-{kind}", *map(str, args))
     out, _ = child.communicate(timeout=timeout)
     assert child.returncode == 0, f"the child failed ({child.returncode}): {out}"
     return json.loads(out.splitlines()[-1])

@@ -51,6 +51,17 @@ def test_rss_stays_flat_over_a_thousand_precomputes_of_a_million() -> None:
     assert rss["after"] - rss["before"] < RSS_SLACK_MIB, rss
 
 
+@pytest.mark.parametrize("kind", ["seed", "recurrence", "out", "many"])
+def test_a_hundred_million_float32_values_peak_at_the_table_plus_ten_percent(kind: str) -> None:
+    """Issue 11: 100M steps in float32 with peak RSS at most the output plus 10%: evaluated,
+    scanned (a recurrence), into the caller's array (``out=``, nothing allocated) and as two
+    rows of ``precompute_many``. A child process, its peak reset just before the call."""
+    rss = measure_rss("peak", kind, 100_000_000)
+    grown = rss["peak"] - rss["before"]
+    budget = 0.1 * rss["result_mib"] if kind == "out" else 1.1 * rss["result_mib"]
+    assert grown <= budget, rss
+
+
 # --- Ctrl-C ---------------------------------------------------------------------------------
 
 

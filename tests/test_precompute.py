@@ -21,7 +21,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 from _configs import C, Config, build, cap, raises_past_cap, random_config
-from _libs import IMPLEMENTED, SEED, fw, precompute
+from _libs import IMPLEMENTED, SEED, SELFCHECK, fw, precompute
 from _parity import STEP, Pair, canon, collect, first_difference, jump, make_ops
 
 # ReduceOnPlateau.step() needs metrics: no precompute at the root (nested, it is stepped by
@@ -70,8 +70,28 @@ def check_precompute(pair: Pair, n: int) -> None:
     assert single.dtype == np.float32
     assert single.shape == (n,)
     assert np.array_equal(single.view(np.int32), table.astype(np.float32).view(np.int32))
+    if not SELFCHECK:
+        check_bulk_apis(pair.f, table, where)
     assert canon(pair.f) == before
     pair.check(f"after precompute({n})")
+
+
+def check_bulk_apis(sched: Any, table: np.ndarray, where: str) -> None:
+    """``precompute(out=)`` (float64 and float32), ``lr_at`` (any order, repeats) and
+    ``fastwarmup.precompute_many`` give ``table``'s values, bit for bit."""
+    import fastwarmup
+
+    n = len(table)
+    for dtype in (np.float64, np.float32):
+        out = np.full(n, np.nan, dtype=dtype)
+        assert sched.precompute(n, out=out) is out
+        _equal_bits(table.astype(dtype).astype(np.float64), out.astype(np.float64), where)
+    rng = np.random.default_rng(n)
+    steps = rng.integers(0, n, size=2 * n) if n else np.zeros(0, dtype=np.int64)
+    _equal_bits(table[steps], sched.lr_at(steps), f"{where}, lr_at")
+    many = fastwarmup.precompute_many([sched, sched], n)
+    assert many.shape == (2, n)
+    _equal_bits(table, many[1], f"{where}, precompute_many")
 
 
 def _room(pair: Pair) -> int:

@@ -9,4 +9,12 @@ from fastwarmup._config import from_config
 from fastwarmup._fastwarmup import __version__, precompute_many
 from fastwarmup._transformers_names import get_scheduler
 
-__all__ = ["Chained", "Sequential", "__version__", "from_config", "get_scheduler", "lr", "precompute_many"]
+__all__ = [
+    "Chained",
+    "Sequential",
+    "__version__",
+    "from_config",
+    "get_scheduler",
+    "lr",
+    "precompute_many",
+]

@@ -5,7 +5,7 @@ Every scheduler has paddle's API (``paddle.optimizer.lr``, paddlepaddle 3.3.1) p
 and value; a rejected call leaves the scheduler unchanged.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, Protocol, final
 
 import numpy as np
@@ -45,8 +45,34 @@ __all__ = [
     "_NoOp",
     "__version__",
     "_set_state",
+    "precompute_many",
 ]
 __version__: str
+
+def precompute_many(
+    schedulers: Iterable[LRScheduler], n: int, *, dtype: npt.DTypeLike | None = None
+) -> npt.NDArray[np.float64] | npt.NDArray[np.float32]:
+    """``precompute(n)`` of each scheduler, one row each, for sweeps.
+
+    Rows that run in Rust are filled in parallel, across and within rows, with the GIL
+    released; rows that need Python (a user's function, a Python ``get_lr``, a paddle nest)
+    are filled first, with it. No scheduler changes.
+
+    Args:
+        schedulers: fastwarmup schedulers (any iterable).
+        n: values per row.
+        dtype: ``numpy.float64`` (default) or ``numpy.float32``.
+
+    Returns:
+        A C-contiguous array of shape ``(len(schedulers), n)``.
+
+    Raises:
+        TypeError: ``schedulers`` is not an iterable of fastwarmup schedulers (the first
+            wrong one is named by index), ``n`` is not an int, or ``dtype`` is not
+            float64/float32.
+        ValueError: ``n`` is negative, the table needs more memory than the machine has, or
+            a step of a scheduler would raise (the same error stepping gives).
+    """
 
 def _set_state(obj: LRScheduler, state: tuple[Any, Any]) -> None:
     """Unpickle a scheduler (the state setter of ``LRScheduler.__reduce__``)."""
@@ -112,23 +138,62 @@ class LRScheduler:
                 scheduler), named; or a Python subclass overrides how it steps.
         """
     def precompute(
-        self, n: int, *, dtype: npt.DTypeLike | None = None
+        self,
+        n: int,
+        *,
+        dtype: npt.DTypeLike | None = None,
+        out: npt.NDArray[np.float64] | npt.NDArray[np.float32] | None = None,
     ) -> npt.NDArray[np.float64] | npt.NDArray[np.float32]:
         """The next ``n`` learning rates, without changing the scheduler.
+
+        Schedules whose values depend on the epoch alone are evaluated on all cores;
+        recurrences (``CosineAnnealingDecay``, ``LinearLR``, ``CosineAnnealingWarmRestarts``)
+        compute their cosines and factors on all cores, then fold them in order with paddle's
+        own operations; the rest step a private copy. The GIL is released unless a Python
+        function is called.
 
         Args:
             n: how many values; element 0 is ``self()``, element ``i`` is the value after ``i``
                 more ``step()`` calls.
             dtype: ``numpy.float64`` (default, also for ``None``) or ``numpy.float32`` (the
-                float64 values, rounded to nearest).
+                float64 values, each rounded to nearest once). With ``out``, its dtype is the
+                default and another one is refused.
+            out: a C-contiguous, writeable 1-D array of ``n`` float64 or float32 values to fill
+                instead of allocating one.
 
         Returns:
-            A 1-D array of length ``n``.
+            A 1-D array of length ``n`` (``out`` itself when given).
 
         Raises:
-            TypeError: ``n`` is not an int, or ``dtype`` is not float64/float32.
-            ValueError: ``n`` is negative or needs more memory than the machine has, or a step
-                would raise (the same error stepping gives).
+            TypeError: ``n`` is not an int; ``dtype`` is not float64/float32; ``out`` is not a
+                NumPy array of such a dtype, or disagrees with ``dtype``.
+            ValueError: ``n`` is negative or needs more memory than the machine has; ``out``
+                has the wrong shape, is not C-contiguous or is read-only (nothing is written);
+                or a step would raise (the same error stepping gives).
+        """
+    def lr_at(
+        self, steps: npt.ArrayLike, *, dtype: npt.DTypeLike | None = None
+    ) -> npt.NDArray[np.float64] | npt.NDArray[np.float32]:
+        """The learning rates at arbitrary step counts, without changing the scheduler.
+
+        ``lr_at(steps)[j]`` is what ``self()`` returns after ``steps[j]`` more ``step()``
+        calls: ``precompute(max(steps) + 1)[steps[j]]``, bit for bit. Closed forms are
+        evaluated at each step directly; recurrences run once, in order, up to the largest
+        step.
+
+        Args:
+            steps: step counts >= 0, an integer array (or what ``numpy.asarray`` makes one),
+                in any order and shape, repeats allowed.
+            dtype: ``numpy.float64`` (default) or ``numpy.float32``.
+
+        Returns:
+            An array of the shape of ``steps``.
+
+        Raises:
+            TypeError: ``steps`` is not integers, or ``dtype`` is not float64/float32.
+            ValueError: a step is negative (named with its index), or stepping to the largest
+                step would raise (the same error).
+            OverflowError: the largest step's epoch does not fit in 64 bits.
         """
     def __copy__(self) -> LRScheduler: ...
     def __deepcopy__(self, memo: dict[int, Any]) -> LRScheduler: ...

@@ -112,20 +112,6 @@ impl Stop for AtomicBool {
     }
 }
 
-/// Refuse `n` values from the current one before allocating anything: the epochs must fit,
-/// stepping must not refuse them (the error stepping would give comes first), and `n` items
-/// of `item_size` bytes must fit in memory (`memory_limit` bytes, the machine's total memory
-/// when known).
-pub fn check_request(
-    kernel: &dyn Kernel,
-    n: usize,
-    item_size: usize,
-    memory_limit: Option<u64>,
-) -> CoreResult<()> {
-    check_steps(kernel, n)?;
-    check_memory(n, item_size, memory_limit)
-}
-
 /// Refuse `n` values from the current one where the epochs overflow or stepping would
 /// refuse them.
 pub fn check_steps(kernel: &dyn Kernel, n: usize) -> CoreResult<()> {
@@ -137,16 +123,23 @@ pub fn check_steps(kernel: &dyn Kernel, n: usize) -> CoreResult<()> {
     kernel.check_horizon(n)
 }
 
-/// Refuse `n` items of `item_size` bytes that cannot be allocated or exceed `memory_limit`.
-pub fn check_memory(n: usize, item_size: usize, memory_limit: Option<u64>) -> CoreResult<()> {
-    let bytes = n
+/// Refuse `count` items of `item_size` bytes that cannot be allocated or exceed
+/// `memory_limit`; `what` names the count in the message (`n`, `len(steps)`).
+pub fn check_memory(
+    what: &str,
+    count: usize,
+    item_size: usize,
+    memory_limit: Option<u64>,
+) -> CoreResult<()> {
+    let bytes = count
         .checked_mul(item_size)
         .filter(|b| isize::try_from(*b).is_ok())
-        .ok_or_else(|| CoreError::value(format!("n={n} is too large to allocate")))?;
+        .ok_or_else(|| CoreError::value(format!("{what}={count} is too large to allocate")))?;
     if let Some(limit) = memory_limit {
         if bytes as u64 > limit {
             return Err(CoreError::value(format!(
-                "n={n} needs {bytes} bytes, more than this machine's memory ({limit} bytes)"
+                "{what}={count} needs {bytes} bytes, more than this machine's memory ({limit} \
+                 bytes)"
             )));
         }
     }

@@ -301,7 +301,7 @@ pub(crate) fn precompute<'py>(
     }
     let dtype = dtype.unwrap_or(Dtype::F64);
     let item_size = with_element!(dtype, T => T::SIZE);
-    bulk::check_memory(n, item_size, memory_limit())?;
+    bulk::check_memory("n", n, item_size, memory_limit())?;
     let source = source(sched, n)?;
     with_element!(dtype, T => {
         let values = filled_vec::<T>(sched.as_any(), source, n)?;
@@ -366,7 +366,7 @@ pub(crate) fn lr_at<'py>(
         .and_then(|s| s.checked_add(1))
         .ok_or_else(|| PyValueError::new_err(format!("steps has {largest}: too far")))?;
     let item_size = with_element!(dtype, T => T::SIZE);
-    bulk::check_memory(counts.len(), item_size, memory_limit())?;
+    bulk::check_memory("len(steps)", counts.len(), item_size, memory_limit())?;
     let source = source(sched, horizon)?;
     let array = with_element!(dtype, T => {
         let mut values = reserve::<T>(counts.len())?;
@@ -456,7 +456,7 @@ pub(crate) fn precompute_many<'py>(
         .checked_mul(n)
         .ok_or_else(|| PyValueError::new_err("len(schedulers) * n is too large to allocate"))?;
     let item_size = with_element!(dtype, T => T::SIZE);
-    bulk::check_memory(total, item_size, memory_limit())?;
+    bulk::check_memory("len(schedulers) * n", total, item_size, memory_limit())?;
     let array = with_element!(dtype, T => {
         let mut values = reserve::<T>(total)?;
         values.resize(total, T::default());
