@@ -7,7 +7,12 @@ executes each once, with small sizes, as a correctness check. ``make bench`` ena
 from __future__ import annotations
 
 import importlib.util
+import os
 from collections import defaultdict
+
+# NumPy's OpenBLAS threads spin for a while after starting, on cores the timed code needs; no
+# benchmark here uses BLAS.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pytest
 

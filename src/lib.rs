@@ -9,6 +9,7 @@ pub mod bulk;
 pub mod callback;
 pub mod cell;
 pub mod error;
+pub mod exact_simd;
 pub mod lock_free;
 pub mod nested;
 pub mod pyops;

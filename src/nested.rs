@@ -103,6 +103,21 @@ impl Nested {
         }
     }
 
+    /// `out[i] = lr_at(epochs[i])`, for a pure owned or constant nest (one lock for all).
+    pub fn values_at(&self, epochs: &[i64], out: &mut [f64]) -> CoreResult<()> {
+        match self {
+            Self::Constant(v) => {
+                out.fill(v.as_f64());
+                Ok(())
+            }
+            Self::Owned(k) => k.values_at(epochs, out),
+            Self::Shared(cell) => cell.read(|k| k.values_at(epochs, out))?,
+            Self::Foreign(_) => Err(crate::error::CoreError::runtime(
+                "a foreign scheduler cannot be evaluated without stepping it",
+            )),
+        }
+    }
+
     /// Refuse explicit steps through `first..=last` that the nested scheduler would refuse
     /// (see `Kernel::check_epochs`); a constant or foreign nest refuses none up front.
     pub fn check_epochs(&self, first: i64, last: i64) -> CoreResult<()> {

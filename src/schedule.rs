@@ -158,6 +158,15 @@ pub trait Kernel: Send + Sync + 'static {
         }
         Ok(())
     }
+    /// For a pure kernel: `out[i] = lr_at(epochs[i])` as floats, for epochs in any order. The
+    /// default calls `lr_at` per element; a kernel that nests another overrides it to reach
+    /// the nest once for all its epochs.
+    fn values_at(&self, epochs: &[i64], out: &mut [f64]) -> CoreResult<()> {
+        for (slot, epoch) in out.iter_mut().zip(epochs) {
+            *slot = self.lr_at(*epoch)?.as_f64();
+        }
+        Ok(())
+    }
     /// A step that needs no lock (see `lock_free`), for a kernel whose only state is
     /// `last_epoch` and `last_lr` and whose `step(epoch)` value depends on the epoch alone,
     /// sequential steps included. `None` (the default) where that does not hold.

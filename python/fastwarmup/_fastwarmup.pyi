@@ -74,6 +74,12 @@ def precompute_many(
             a step of a scheduler would raise (the same error stepping gives).
     """
 
+def _libm_pow(x: npt.NDArray[np.float64], y: float) -> npt.NDArray[np.float64]:
+    """``x[i] ** y`` by the platform libm's ``pow``, one thread (a benchmark floor)."""
+
+def _libm_cos(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """``cos(x[i])`` by the platform libm's ``cos``, one thread (a benchmark floor)."""
+
 def _set_state(obj: LRScheduler, state: tuple[Any, Any]) -> None:
     """Unpickle a scheduler (the state setter of ``LRScheduler.__reduce__``)."""
 

@@ -1,23 +1,48 @@
 //! `lr_at(steps)`: values at arbitrary step counts, equal to what stepping gives there.
 //!
 //! Step `s` is the value `sched()` returns after `s` more `step()` calls (0 is the current
-//! value), as `precompute(n)[s]`. Schedules evaluated by epoch are evaluated at each requested
-//! step directly, over all cores; the others produce their values in order, block by block,
-//! once up to the largest step, and pick the requested ones out of each block (the requests
-//! are bucketed by block first, in linear time).
+//! value), as `precompute(n)[s]`. Dense requests (up to the largest step, at least one step in
+//! `DENSE` asked for) read a table `precompute` would fill. Sparser ones are evaluated at each
+//! requested step directly, over all cores, where the schedule depends on the epoch alone;
+//! otherwise the schedule's values are produced in order, block by block, once up to the
+//! largest step, and the requested ones picked out of each block (the requests are bucketed
+//! by block first, in linear time).
 
 use rayon::prelude::*;
 
-use super::{epoch_after, runs_in_parallel, Element, Sequence, Stop, CHUNK};
-use crate::error::CoreResult;
+use super::{epoch_of, runs_in_parallel, Element, Sequence, Stop, CHUNK};
+use crate::error::{CoreError, CoreResult};
 use crate::schedule::Kernel;
+
+/// Values evaluated per call of `Kernel::values_at` (its epochs and values live on the stack).
+const PIECE: usize = 1 << 10;
+
+/// A step count as the caller holds it: a `u64`, or an `i64` the caller has checked is not
+/// negative (a NumPy array read in place).
+pub trait StepCount: Copy + Send + Sync + 'static {
+    fn count(self) -> u64;
+}
+
+impl StepCount for u64 {
+    #[inline]
+    fn count(self) -> u64 {
+        self
+    }
+}
+
+impl StepCount for i64 {
+    #[inline]
+    fn count(self) -> u64 {
+        self.unsigned_abs()
+    }
+}
 
 /// `out[j]` = the value after `steps[j]` more `step()` calls of a private copy `kernel`
 /// (consumed). The caller has checked the largest step with `check_steps`. Asks `stop`
 /// before each chunk of work.
-pub fn gather_until<T: Element>(
+pub fn gather_until<T: Element, S: StepCount>(
     kernel: Box<dyn Kernel>,
-    steps: &[u64],
+    steps: &[S],
     out: &mut [T],
     stop: &dyn Stop,
 ) -> CoreResult<()> {
@@ -29,10 +54,10 @@ pub fn gather_until<T: Element>(
     }
 }
 
-/// Each value from `Kernel::lr_at`, over all cores.
-fn gather_evaluated<T: Element>(
+/// Each value from `Kernel::values_at`, a piece at a time, over all cores.
+fn gather_evaluated<T: Element, S: StepCount>(
     kernel: &dyn Kernel,
-    steps: &[u64],
+    steps: &[S],
     out: &mut [T],
     stop: &dyn Stop,
 ) -> CoreResult<()> {
@@ -43,12 +68,18 @@ fn gather_evaluated<T: Element>(
         .zip(steps.par_chunks(CHUNK))
         .map(|(out, steps)| {
             stop.check()?;
-            for (slot, &step) in out.iter_mut().zip(steps) {
-                let value = match step {
-                    0 => current,
-                    s => kernel.lr_at(epoch_after(start, s as usize)?)?.as_f64(),
-                };
-                *slot = T::from_f64(value);
+            let mut epochs = [0_i64; PIECE];
+            let mut values = [0.0_f64; PIECE];
+            for (out, steps) in out.chunks_mut(PIECE).zip(steps.chunks(PIECE)) {
+                let len = steps.len();
+                for (epoch, step) in epochs.iter_mut().zip(steps) {
+                    *epoch = epoch_of(start, step.count());
+                }
+                kernel.values_at(&epochs[..len], &mut values[..len])?;
+                for ((slot, value), step) in out.iter_mut().zip(&values).zip(steps) {
+                    // Step 0 is the current value, whatever the epoch evaluates to.
+                    *slot = T::from_f64(if step.count() == 0 { current } else { *value });
+                }
             }
             Ok(())
         })
@@ -56,10 +87,11 @@ fn gather_evaluated<T: Element>(
     results.into_iter().collect()
 }
 
-/// One ordered pass of the schedule's `Sequence` up to the largest step.
-fn gather_in_order<T: Element>(
+/// One ordered pass of the schedule's `Sequence` up to the largest step, each block's
+/// requests picked out of it as it passes.
+fn gather_in_order<T: Element, S: StepCount>(
     kernel: Box<dyn Kernel>,
-    steps: &[u64],
+    steps: &[S],
     out: &mut [T],
     stop: &dyn Stop,
 ) -> CoreResult<()> {
@@ -67,36 +99,42 @@ fn gather_in_order<T: Element>(
     let mut sequence = Sequence::new(kernel);
     let block = sequence.block_len() as u64;
     // Step s >= 1 is element (s - 1) % block of block (s - 1) / block.
-    let block_of = |step: u64| (step - 1) / block;
-    let order = bucketed(steps, block_of);
-    let mut values = vec![0.0; sequence.block_len()];
-    let mut filled: Option<u64> = None;
-    for &position in &order {
-        let step = steps[position];
-        let value = if step == 0 {
-            current
-        } else {
-            let wanted = block_of(step);
-            while filled.is_none_or(|b| b < wanted) {
-                stop.check()?;
-                sequence.next(&mut values, stop)?;
-                filled = Some(filled.map_or(0, |b| b + 1));
-            }
-            values[((step - 1) % block) as usize]
-        };
-        out[position] = T::from_f64(value);
+    let order = bucketed(steps, |step| (step - 1) / block);
+    let mut pending = order.iter().peekable();
+    while let Some(&&position) = pending.peek() {
+        if steps[position].count() != 0 {
+            break;
+        }
+        out[position] = T::from_f64(current);
+        pending.next();
     }
-    Ok(())
+    let last = steps.iter().map(|s| s.count()).max().unwrap_or(0);
+    let len = usize::try_from(last).map_err(|_| CoreError::overflow("steps too far"))?;
+    sequence.for_each_block(len, stop, |offset, values| {
+        // This block holds steps offset + 1 ..= offset + values.len().
+        let end = (offset + values.len()) as u64;
+        while let Some(&&position) = pending.peek() {
+            let step = steps[position].count();
+            if step > end {
+                break;
+            }
+            out[position] = T::from_f64(values[(step - 1) as usize - offset]);
+            pending.next();
+        }
+    })
 }
 
 /// The positions of `steps`, ordered by `block_of(step)` (step 0 first): a counting sort when
 /// the blocks are few for the requests, else a sort by step.
-fn bucketed(steps: &[u64], block_of: impl Fn(u64) -> u64) -> Vec<usize> {
-    let bucket = |step: u64| if step == 0 { 0 } else { block_of(step) + 1 };
+fn bucketed<S: StepCount>(steps: &[S], block_of: impl Fn(u64) -> u64) -> Vec<usize> {
+    let bucket = |step: S| match step.count() {
+        0 => 0,
+        s => block_of(s) + 1,
+    };
     let buckets = steps.iter().map(|&s| bucket(s)).max().map_or(0, |b| b + 1);
     if buckets > 4 * steps.len() as u64 + 1024 {
         let mut order: Vec<usize> = (0..steps.len()).collect();
-        order.sort_unstable_by_key(|&p| steps[p]);
+        order.sort_unstable_by_key(|&p| steps[p].count());
         return order;
     }
     let mut starts = vec![0_usize; buckets as usize + 1];

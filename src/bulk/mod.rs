@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use crate::error::{CoreError, CoreResult};
 use crate::schedule::Kernel;
 
-pub use gather::gather_until;
+pub use gather::{gather_until, StepCount};
 pub use scan::{epoch_of, Scan};
 pub use sequence::Sequence;
 
@@ -35,16 +35,14 @@ pub use sequence::Sequence;
 /// (and, as `f64`, to stay in a core's L2 cache when it is a `f32` fill's buffer).
 pub(crate) const CHUNK: usize = 1 << 14;
 
-/// Values zeroed between two checks of the `Stop` while a table is allocated (the first touch
-/// of its pages is most of the time this takes).
-const ZERO_PIECE: usize = 1 << 20;
-
 /// An output element type: `f64`, or `f32` (each exact `f64` value rounded once).
 pub trait Element: Copy + Default + Send + Sync + 'static {
     /// Bytes per element.
     const SIZE: usize;
     /// The value rounded to this type.
     fn from_f64(value: f64) -> Self;
+    /// `out` itself as `f64` values (`Ok` for `f64`), or back (`Err` for `f32`).
+    fn as_wide(out: &mut [Self]) -> Result<&mut [f64], &mut [Self]>;
     /// Run `fill` on `f64` values for `out`: on `out` itself for `f64`, on a buffer of the
     /// same length that is then rounded into `out` for `f32`.
     fn fill_via(
@@ -55,6 +53,9 @@ pub trait Element: Copy + Default + Send + Sync + 'static {
 
 impl Element for f64 {
     const SIZE: usize = 8;
+    fn as_wide(out: &mut [Self]) -> Result<&mut [f64], &mut [Self]> {
+        Ok(out)
+    }
     #[inline]
     fn from_f64(value: f64) -> Self {
         value
@@ -69,6 +70,9 @@ impl Element for f64 {
 
 impl Element for f32 {
     const SIZE: usize = 4;
+    fn as_wide(out: &mut [Self]) -> Result<&mut [f64], &mut [Self]> {
+        Err(out)
+    }
     #[inline]
     fn from_f64(value: f64) -> Self {
         value as f32
@@ -179,16 +183,6 @@ pub fn runs_in_parallel(kernel: &dyn Kernel) -> bool {
 /// Whether a fill of `kernel` runs on all cores (evaluated or scanned) rather than stepping.
 pub fn uses_all_cores(kernel: &dyn Kernel) -> bool {
     runs_in_parallel(kernel) || (!kernel.calls_python() && kernel.scan().is_some())
-}
-
-/// Grow `out`, which has room for `n` values, to `n` zeros, asking `stop` before each piece.
-pub fn grow_zeroed<T: Element>(out: &mut Vec<T>, n: usize, stop: &dyn Stop) -> CoreResult<()> {
-    while out.len() < n {
-        stop.check()?;
-        let next = n.min(out.len().saturating_add(ZERO_PIECE));
-        out.resize(next, T::default());
-    }
-    Ok(())
 }
 
 /// The epoch `offset` steps after `start`, refusing to wrap.
@@ -378,12 +372,16 @@ mod tests {
         for (label, kernel) in schedules() {
             let mut table = vec![0.0_f64; n];
             fill(kernel.deep_clone().unwrap(), &mut table).unwrap();
-            let mut steps = scrambled(5_000, n as u64);
-            steps.extend([0, 0, 1, n as u64 - 1, 7, 7]);
-            let mut out = vec![0.0; steps.len()];
-            gather_until(kernel, &steps, &mut out, &Never).unwrap();
-            let expected: Vec<u64> = steps.iter().map(|s| table[*s as usize].to_bits()).collect();
-            assert!(bits(&out) == expected, "{label}");
+            // Sparse (evaluated, or bucketed in order) and dense (read from a table).
+            for count in [5_000, n] {
+                let mut steps = scrambled(count, n as u64);
+                steps.extend([0, 0, 1, n as u64 - 1, 7, 7]);
+                let mut out = vec![0.0; steps.len()];
+                gather_until(kernel.deep_clone().unwrap(), &steps, &mut out, &Never).unwrap();
+                let expected: Vec<u64> =
+                    steps.iter().map(|s| table[*s as usize].to_bits()).collect();
+                assert!(bits(&out) == expected, "{label}, {count} steps");
+            }
         }
     }
 

@@ -12,7 +12,7 @@
 
 use rayon::prelude::*;
 
-use super::{Element, Stop, CHUNK};
+use super::{Stop, CHUNK};
 use crate::error::CoreResult;
 
 /// Values per block: enough chunks of terms to keep every core busy, few enough that two
@@ -57,55 +57,81 @@ fn terms_parallel(scan: &dyn Scan, first: u64, out: &mut [f64], stop: &dyn Stop)
     results.into_iter().collect()
 }
 
-/// The next `values.len()` values, in place.
-pub(super) fn next_block(
+/// The next `out.len()` values, computed in `out` itself, block by block: the fold of a
+/// block runs beside the terms of the next one.
+pub(super) fn fill_in_place(
     scan: &dyn Scan,
     progress: &mut Progress,
-    values: &mut [f64],
+    out: &mut [f64],
     stop: &dyn Stop,
 ) -> CoreResult<()> {
-    terms_parallel(scan, progress.done + 1, values, stop)?;
-    scan.fold(progress.done + 1, &mut progress.prev, values)?;
-    progress.done += values.len() as u64;
+    let mut blocks: Vec<&mut [f64]> = out.chunks_mut(BLOCK).collect();
+    if let Some(first) = blocks.first_mut() {
+        terms_parallel(scan, progress.done + 1, first, stop)?;
+    }
+    for k in 0..blocks.len() {
+        let (done, ahead) = blocks.split_at_mut(k + 1);
+        let next: &mut [f64] = ahead.first_mut().map_or(&mut [], |b| &mut **b);
+        fold_beside_terms(scan, progress, done[k], next, |_| {}, stop)?;
+    }
     Ok(())
 }
 
-/// The next `out.len()` values, block by block: the fold of a block (then its copy into
-/// `out`) runs beside the terms of the next one. An error in a fold comes before one in the
-/// next block's terms (it is at an earlier step).
-pub(super) fn fill<T: Element>(
+/// The next `len` values, block by block, each handed in order to `emit(offset, values)` once
+/// folded: two blocks of `f64` take turns, one folded (and emitted) while the other cores
+/// compute the terms of the other.
+pub(super) fn for_each_block(
     scan: &dyn Scan,
     progress: &mut Progress,
-    out: &mut [T],
+    len: usize,
     stop: &dyn Stop,
+    mut emit: impl FnMut(usize, &[f64]) + Send,
 ) -> CoreResult<()> {
-    let mut blocks = out.chunks_mut(BLOCK).peekable();
-    let Some(first_len) = blocks.peek().map(|b| b.len()) else {
-        return Ok(());
-    };
-    let mut current = vec![0.0; first_len];
-    let mut next = vec![0.0; first_len];
+    let mut current = vec![0.0; len.min(BLOCK)];
+    let mut next = vec![0.0; current.len()];
     terms_parallel(scan, progress.done + 1, &mut current, stop)?;
-    while let Some(block) = blocks.next() {
-        let first = progress.done + 1;
-        let next_len = blocks.peek().map_or(0, |b| b.len());
-        next.truncate(next_len);
-        let prev = &mut progress.prev;
-        let ahead_first = first + current.len() as u64;
-        let (folded, ahead) = rayon::join(
-            || {
-                scan.fold(first, prev, &mut current)?;
-                for (slot, value) in block.iter_mut().zip(&current) {
-                    *slot = T::from_f64(*value);
-                }
-                Ok(())
-            },
-            || terms_parallel(scan, ahead_first, &mut next, stop),
-        );
-        folded?;
-        ahead?;
-        progress.done += current.len() as u64;
+    let mut offset = 0;
+    while !current.is_empty() {
+        next.truncate((len - offset - current.len()).min(BLOCK));
+        let here = offset;
+        fold_beside_terms(
+            scan,
+            progress,
+            &mut current,
+            &mut next,
+            |values| emit(here, values),
+            stop,
+        )?;
+        offset += current.len();
         std::mem::swap(&mut current, &mut next);
     }
+    Ok(())
+}
+
+/// Fold `current` (the terms of the next steps) into values and `emit` them, while the other
+/// cores compute the terms of the steps after it into `next`. An error in the fold comes
+/// before one in `next`'s terms (it is at an earlier step).
+fn fold_beside_terms(
+    scan: &dyn Scan,
+    progress: &mut Progress,
+    current: &mut [f64],
+    next: &mut [f64],
+    emit: impl FnOnce(&[f64]) + Send,
+    stop: &dyn Stop,
+) -> CoreResult<()> {
+    let first = progress.done + 1;
+    let ahead = first + current.len() as u64;
+    let prev = &mut progress.prev;
+    let (folded, terms) = rayon::join(
+        || {
+            scan.fold(first, prev, current)?;
+            emit(current);
+            Ok(())
+        },
+        || terms_parallel(scan, ahead, next, stop),
+    );
+    folded?;
+    terms?;
+    progress.done += current.len() as u64;
     Ok(())
 }

@@ -36,7 +36,7 @@ impl Sequence {
         Self { how }
     }
 
-    /// How many values `next` produces at a time at best (the unit of `fill_until`).
+    /// The length of the blocks `for_each_block` hands over (the last may be shorter).
     pub fn block_len(&self) -> usize {
         match self.how {
             How::Scanned(..) => scan::BLOCK,
@@ -46,21 +46,50 @@ impl Sequence {
 
     /// The next `out.len()` values, asking `stop` before each block.
     pub fn fill_until<T: Element>(&mut self, out: &mut [T], stop: &dyn Stop) -> CoreResult<()> {
-        if let How::Scanned(scan, progress) = &mut self.how {
-            return scan::fill(scan.as_ref(), progress, out, stop);
+        let out = match (&mut self.how, T::as_wide(out)) {
+            // Scanned into `out` itself.
+            (How::Scanned(scan, progress), Ok(wide)) => {
+                return scan::fill_in_place(scan.as_ref(), progress, wide, stop);
+            }
+            (_, Ok(wide)) => Err(wide),
+            (_, Err(narrow)) => Ok(narrow),
+        };
+        match out {
+            Ok(narrow) => self.for_each_block(narrow.len(), stop, |offset, values| {
+                for (slot, value) in narrow[offset..].iter_mut().zip(values) {
+                    *slot = T::from_f64(*value);
+                }
+            }),
+            Err(wide) => self.for_each_block(wide.len(), stop, |offset, values| {
+                wide[offset..offset + values.len()].copy_from_slice(values);
+            }),
         }
-        for block in out.chunks_mut(self.block_len()) {
-            stop.check()?;
-            T::fill_via(block, |values| self.next(values, stop))?;
-        }
-        Ok(())
     }
 
-    /// The next `values.len()` values.
-    pub fn next(&mut self, values: &mut [f64], stop: &dyn Stop) -> CoreResult<()> {
+    /// The next `len` values, a block at a time, each handed in order to `emit(offset,
+    /// values)` (`offset` counts from the first of them), asking `stop` before each block.
+    pub fn for_each_block(
+        &mut self,
+        len: usize,
+        stop: &dyn Stop,
+        mut emit: impl FnMut(usize, &[f64]) + Send,
+    ) -> CoreResult<()> {
         match &mut self.how {
-            How::Stepped(kernel) => kernel.fill_by_stepping(values),
-            How::Scanned(scan, progress) => scan::next_block(scan.as_ref(), progress, values, stop),
+            How::Scanned(scan, progress) => {
+                scan::for_each_block(scan.as_ref(), progress, len, stop, emit)
+            }
+            How::Stepped(kernel) => {
+                let mut values = vec![0.0; STEPPED_BLOCK.min(len)];
+                let mut offset = 0;
+                while offset < len {
+                    stop.check()?;
+                    let values = &mut values[..STEPPED_BLOCK.min(len - offset)];
+                    kernel.fill_by_stepping(values)?;
+                    emit(offset, values);
+                    offset += values.len();
+                }
+                Ok(())
+            }
         }
     }
 }

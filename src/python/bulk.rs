@@ -9,12 +9,13 @@
 
 use std::sync::OnceLock;
 
-use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
+use numpy::{PyArray1, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::IntoPyDict;
 use rayon::prelude::*;
 
-use crate::bulk::{self, Element};
+use crate::bulk::{self, Element, StepCount};
 use crate::python::convert;
 use crate::python::interrupt::{self, PythonSignals, INLINE_WORK};
 use crate::python::scheduler::PyLRScheduler;
@@ -88,21 +89,23 @@ fn memory_limit() -> Option<u64> {
     })
 }
 
-/// An empty vector with room for `n` values.
-fn reserve<T>(n: usize) -> PyResult<Vec<T>> {
-    let mut out = Vec::new();
-    out.try_reserve_exact(n)
-        .map_err(|_| PyValueError::new_err(format!("n={n} is more than can be allocated")))?;
-    Ok(out)
+/// A new C-contiguous array of zeros: NumPy's `calloc`, whose pages the kernel maps (zeroed)
+/// on first touch, so the fill's own threads touch them, in parallel, and nothing is written
+/// twice.
+fn zeros<T: numpy::Element, D: numpy::ndarray::IntoDimension>(
+    py: Python<'_>,
+    dims: D,
+) -> Bound<'_, numpy::PyArray<T, D::Dim>> {
+    numpy::PyArray::zeros(py, dims, false)
 }
 
-/// Drop `value` on a thread of its own: unmapping a large table takes tens of milliseconds,
-/// which an interrupted call need not wait for.
-fn free_aside<T: Send + 'static>(value: T) {
-    // If no thread can be started, the closure, and `value` with it, is dropped right here.
-    let _ = std::thread::Builder::new()
-        .name("fastwarmup-free".into())
-        .spawn(move || drop(value));
+/// `array`'s values, to fill (an array this module made, or a checked `out`).
+fn slice_of<'a, T: numpy::Element, D: numpy::ndarray::Dimension>(
+    guard: &'a mut numpy::PyReadwriteArray<'_, T, D>,
+) -> PyResult<&'a mut [T]> {
+    guard
+        .as_slice_mut()
+        .map_err(|_| PyValueError::new_err("out must be C-contiguous"))
 }
 
 /// How a scheduler's values are produced.
@@ -198,27 +201,6 @@ fn fill_from<T: Element>(sched: &Bound<'_, PyAny>, source: Source, out: &mut [T]
     }
 }
 
-/// A new vector of `n` values of `sched`.
-fn filled_vec<T: Element>(sched: &Bound<'_, PyAny>, source: Source, n: usize) -> PyResult<Vec<T>> {
-    let mut values = reserve::<T>(n)?;
-    // Zeroing touches the pages; for a large table that takes a while: stoppable.
-    let zeroed = if let Source::Detached(_) = source {
-        interrupt::run_detached(sched.py(), n <= INLINE_WORK, |stop| {
-            bulk::grow_zeroed(&mut values, n, stop)
-        })
-    } else {
-        values.resize(n, T::default());
-        Ok(())
-    };
-    match zeroed.and_then(|()| fill_from(sched, source, &mut values)) {
-        Ok(()) => Ok(values),
-        Err(err) => {
-            free_aside(values);
-            Err(err)
-        }
-    }
-}
-
 /// A caller's array for `out=`, checked before anything is computed or written: a NumPy
 /// array, 1-D, `n` long, C-contiguous, writeable, of a float dtype that agrees with `dtype`.
 fn checked_out<'py>(
@@ -266,8 +248,8 @@ fn checked_out<'py>(
     Ok((array.clone(), own_dtype))
 }
 
-/// Fill the caller's array (checked by `checked_out`).
-fn fill_out<T: Element + numpy::Element>(
+/// Fill a 1-D array (a checked `out`, or a new one) with the next values of `sched`.
+fn fill_array<T: Element + numpy::Element>(
     sched: &Bound<'_, PyAny>,
     source: Source,
     array: &Bound<'_, PyUntypedArray>,
@@ -276,10 +258,7 @@ fn fill_out<T: Element + numpy::Element>(
     let mut guard = typed
         .try_readwrite()
         .map_err(|err| PyValueError::new_err(format!("out cannot be written: {err}")))?;
-    let slice = guard
-        .as_slice_mut()
-        .map_err(|_| PyValueError::new_err("out must be C-contiguous"))?;
-    fill_from(sched, source, slice)
+    fill_from(sched, source, slice_of(&mut guard)?)
 }
 
 /// `LRScheduler.precompute`.
@@ -296,7 +275,7 @@ pub(crate) fn precompute<'py>(
     if let Some(out) = out.filter(|o| !o.is_none()) {
         let (array, dtype) = checked_out(out, n, dtype)?;
         let source = source(sched, n)?;
-        with_element!(dtype, T => fill_out::<T>(sched.as_any(), source, &array))?;
+        with_element!(dtype, T => fill_array::<T>(sched.as_any(), source, &array))?;
         return Ok(array.into_any());
     }
     let dtype = dtype.unwrap_or(Dtype::F64);
@@ -304,42 +283,23 @@ pub(crate) fn precompute<'py>(
     bulk::check_memory("n", n, item_size, memory_limit())?;
     let source = source(sched, n)?;
     with_element!(dtype, T => {
-        let values = filled_vec::<T>(sched.as_any(), source, n)?;
-        Ok(values.into_pyarray(py).into_any())
+        let array = zeros::<T, _>(py, n);
+        fill_array::<T>(sched.as_any(), source, array.as_untyped())?;
+        Ok(array.into_any())
     })
 }
 
-/// `steps` as step counts (any integer array, or what `numpy.asarray` makes one of), with its
-/// shape; a negative or non-integer step is refused.
-fn step_counts<'py>(steps: &Bound<'py, PyAny>) -> PyResult<(Vec<u64>, Bound<'py, PyAny>)> {
+/// `steps` as a flat, contiguous array of `int64` or `uint64` (a view where it already is
+/// one), with its shape; a non-integer dtype is refused.
+fn step_array<'py>(steps: &Bound<'py, PyAny>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
     let py = steps.py();
     let array = py.import("numpy")?.call_method1("asarray", (steps,))?;
-    let mut kind: String = array.getattr("dtype")?.getattr("kind")?.extract()?;
-    if array.getattr("size")?.extract::<usize>()? == 0 {
-        // `[]` is a float array to NumPy; no step is no wrong step.
-        kind = "i".into();
-    }
     let shape = array.getattr("shape")?;
-    let flat = array.call_method0("ravel")?;
-    let counts = match kind.as_str() {
-        "u" => {
-            let wide = flat.call_method1("astype", ("uint64",))?;
-            let wide = wide.cast::<PyArray1<u64>>()?;
-            wide.to_vec()?
-        }
-        "i" => {
-            let wide = flat.call_method1("astype", ("int64",))?;
-            let wide = wide.cast::<PyArray1<i64>>()?.to_vec()?;
-            let mut counts = Vec::with_capacity(wide.len());
-            for (index, step) in wide.into_iter().enumerate() {
-                counts.push(u64::try_from(step).map_err(|_| {
-                    PyValueError::new_err(format!(
-                        "steps must be >= 0, got {step} at index {index}"
-                    ))
-                })?);
-            }
-            counts
-        }
+    let kind: String = array.getattr("dtype")?.getattr("kind")?.extract()?;
+    let wide = match kind.as_str() {
+        "u" => "uint64",
+        // `[]` is a float array to NumPy; no step is no wrong step.
+        "i" | "f" if kind == "i" || array.getattr("size")?.extract::<usize>()? == 0 => "int64",
         _ => {
             return Err(PyTypeError::new_err(format!(
                 "steps must be an integer array, got dtype {}",
@@ -347,7 +307,11 @@ fn step_counts<'py>(steps: &Bound<'py, PyAny>) -> PyResult<(Vec<u64>, Bound<'py,
             )))
         }
     };
-    Ok((counts, shape))
+    let kwargs = [("copy", false)].into_py_dict(py)?;
+    let flat = array
+        .call_method0("ravel")?
+        .call_method("astype", (wide,), Some(&kwargs))?;
+    Ok((flat, shape))
 }
 
 /// `LRScheduler.lr_at`.
@@ -359,29 +323,62 @@ pub(crate) fn lr_at<'py>(
     let py = sched.py();
     interrupt::load_numpy(py)?;
     let dtype = Dtype::parse(py, dtype)?.unwrap_or(Dtype::F64);
-    let (counts, shape) = step_counts(steps)?;
-    let largest = counts.iter().copied().max().unwrap_or(0);
+    let (flat, shape) = step_array(steps)?;
+    let values = if let Ok(signed) = flat.cast::<PyArray1<i64>>() {
+        let steps = signed.readonly();
+        let steps = steps.as_slice()?;
+        // One pass: the smallest step (refused if negative) and the largest.
+        let (smallest, largest) = steps
+            .iter()
+            .fold((0_i64, 0_i64), |(lo, hi), &s| (lo.min(s), hi.max(s)));
+        if smallest < 0 {
+            let index = steps.iter().position(|s| *s < 0).unwrap_or(0);
+            return Err(PyValueError::new_err(format!(
+                "steps must be >= 0, got {} at index {index}",
+                steps[index]
+            )));
+        }
+        values_at_steps(sched, steps, largest.unsigned_abs(), dtype)?
+    } else {
+        let steps = flat.cast::<PyArray1<u64>>()?.readonly();
+        let steps = steps.as_slice()?;
+        values_at_steps(
+            sched,
+            steps,
+            steps.iter().copied().max().unwrap_or(0),
+            dtype,
+        )?
+    };
+    values.call_method1("reshape", (shape,))
+}
+
+/// `lr_at` for step counts read in place from the caller's array (`largest` the largest).
+fn values_at_steps<'py, S: StepCount>(
+    sched: &Bound<'py, PyLRScheduler>,
+    steps: &[S],
+    largest: u64,
+    dtype: Dtype,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = sched.py();
     let horizon = usize::try_from(largest)
         .ok()
         .and_then(|s| s.checked_add(1))
         .ok_or_else(|| PyValueError::new_err(format!("steps has {largest}: too far")))?;
     let item_size = with_element!(dtype, T => T::SIZE);
-    bulk::check_memory("len(steps)", counts.len(), item_size, memory_limit())?;
+    bulk::check_memory("len(steps)", steps.len(), item_size, memory_limit())?;
     let source = source(sched, horizon)?;
-    let array = with_element!(dtype, T => {
-        let mut values = reserve::<T>(counts.len())?;
-        values.resize(counts.len(), T::default());
-        gather_from(sched.as_any(), source, &counts, &mut values, horizon)?;
-        values.into_pyarray(py).into_any()
-    });
-    array.call_method1("reshape", (shape,))
+    with_element!(dtype, T => {
+        let array = zeros::<T, _>(py, steps.len());
+        gather_from(sched.as_any(), source, steps, slice_of(&mut array.readwrite())?, horizon)?;
+        Ok(array.into_any())
+    })
 }
 
 /// `out[j]` = the value after `steps[j]` more steps of `sched`, whose `source` is given.
-fn gather_from<T: Element>(
+fn gather_from<T: Element, S: StepCount>(
     sched: &Bound<'_, PyAny>,
     source: Source,
-    steps: &[u64],
+    steps: &[S],
     out: &mut [T],
     horizon: usize,
 ) -> PyResult<()> {
@@ -397,17 +394,14 @@ fn gather_from<T: Element>(
         Source::Python => {
             // Visit the steps in order, handing each value to the positions asking for it.
             let mut order: Vec<usize> = (0..steps.len()).collect();
-            order.sort_unstable_by_key(|&p| steps[p]);
+            order.sort_unstable_by_key(|&p| steps[p].count());
             let mut next = 0;
-            match steps.iter().max() {
-                None => Ok(()),
-                Some(&last) => step_python_copy(sched, last as usize, |step, value| {
-                    while next < order.len() && steps[order[next]] == step as u64 {
-                        out[order[next]] = T::from_f64(value);
-                        next += 1;
-                    }
-                }),
-            }
+            step_python_copy(sched, horizon - 1, |step, value| {
+                while next < order.len() && steps[order[next]].count() == step as u64 {
+                    out[order[next]] = T::from_f64(value);
+                    next += 1;
+                }
+            })
         }
     }
 }
@@ -457,18 +451,11 @@ pub(crate) fn precompute_many<'py>(
         .ok_or_else(|| PyValueError::new_err("len(schedulers) * n is too large to allocate"))?;
     let item_size = with_element!(dtype, T => T::SIZE);
     bulk::check_memory("len(schedulers) * n", total, item_size, memory_limit())?;
-    let array = with_element!(dtype, T => {
-        let mut values = reserve::<T>(total)?;
-        values.resize(total, T::default());
-        match fill_rows(&items, sources, n, &mut values) {
-            Ok(()) => values.into_pyarray(py).into_any(),
-            Err(err) => {
-                free_aside(values);
-                return Err(err);
-            }
-        }
-    });
-    array.call_method1("reshape", ((items.len(), n),))
+    with_element!(dtype, T => {
+        let array = zeros::<T, _>(py, [items.len(), n]);
+        fill_rows(&items, sources, n, slice_of(&mut array.readwrite())?)?;
+        Ok(array.into_any())
+    })
 }
 
 /// Fill one row of `values` per scheduler: the rows that need Python first (with the GIL),

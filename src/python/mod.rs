@@ -10,6 +10,7 @@ mod errors;
 pub(crate) mod fast_step;
 mod foreign;
 mod interrupt;
+mod libm_floor;
 mod metric;
 mod noop;
 mod pickle;
@@ -25,6 +26,8 @@ fn fastwarmup_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<noop::NoOp>()?;
     m.add_function(wrap_pyfunction!(pickle::set_state, m)?)?;
     m.add_function(wrap_pyfunction!(bulk::precompute_many, m)?)?;
+    m.add_function(wrap_pyfunction!(libm_floor::libm_pow, m)?)?;
+    m.add_function(wrap_pyfunction!(libm_floor::libm_cos, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

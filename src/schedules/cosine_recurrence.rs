@@ -121,39 +121,46 @@ impl CosineScan {
     }
 }
 
+/// `CosineScan`'s terms of the epochs `first_epoch..` (as many as `out` holds), all with
+/// period `t`.
+fn terms_with_period(first_epoch: i64, t: i64, out: &mut [f64]) -> CoreResult<()> {
+    // The trough exits, `(e - 1 - T) % (2 * T) == 0`, come every 2T epochs from the first.
+    let period = 2 * i128::from(t);
+    let behind = (i128::from(first_epoch) - 1 - i128::from(t)).rem_euclid(period);
+    let mut next_exit = i128::from(first_epoch) + (period - behind) % period;
+    // The denominator's cosine is the numerator's of the epoch before.
+    let mut cos_prev = cos_term(previous_as_float(first_epoch), t)?;
+    for (slot, epoch) in out.iter_mut().zip(first_epoch..) {
+        let cos_now = cos_term(epoch as f64, t)?;
+        *slot = if epoch == 0 {
+            SETS_BASE_LR
+        } else if i128::from(epoch) == next_exit {
+            next_exit += period;
+            STEPS_UP
+        } else {
+            ratio(cos_now, cos_prev)?
+        };
+        cos_prev = cos_now;
+    }
+    Ok(())
+}
+
 impl crate::bulk::Scan for CosineScan {
     fn terms(&self, first: u64, out: &mut [f64]) -> CoreResult<()> {
-        // `(T, cos_term(float(e - 1), T))` for the epoch before the current one, and that
-        // epoch's place in the restart test `(e - 1 - T) % (2 * T)`, carried step to step.
-        let mut prev: Option<(i64, f64)> = None;
-        let mut phase: Option<(i64, i128)> = None;
-        for (slot, step) in out.iter_mut().zip(first..) {
-            let epoch = self.epoch(step);
-            let t = self.periods.at(epoch);
-            let cos_prev = match prev {
-                Some((prev_t, c)) if prev_t == t => c,
-                _ => cos_term(previous_as_float(epoch), t)?,
-            };
-            let cos_now = cos_term(epoch as f64, t)?;
-            prev = Some((t, cos_now));
-            let place = match phase {
-                Some((phase_t, p)) if phase_t == t => {
-                    if p + 1 == 2 * i128::from(t) {
-                        0
-                    } else {
-                        p + 1
-                    }
-                }
-                _ => (i128::from(epoch) - 1 - i128::from(t)).rem_euclid(2 * i128::from(t)),
-            };
-            phase = Some((t, place));
-            *slot = if epoch == 0 {
-                SETS_BASE_LR
-            } else if place == 0 {
-                STEPS_UP
+        // In runs of one period: the first one ends at `until`.
+        let mut done = 0;
+        while done < out.len() {
+            let epoch = self.epoch(first + done as u64);
+            let left = out.len() - done;
+            let run = if epoch <= self.periods.until {
+                usize::try_from(self.periods.until - epoch)
+                    .map_or(left, |r| r.saturating_add(1).min(left))
             } else {
-                ratio(cos_now, cos_prev)?
+                left
             };
+            let t = self.periods.at(epoch);
+            terms_with_period(epoch, t, &mut out[done..done + run])?;
+            done += run;
         }
         Ok(())
     }
