@@ -104,7 +104,7 @@ impl Nested {
     }
 
     /// `out[i] = lr_at(epochs[i])`, for a pure owned or constant nest (one lock for all).
-    pub fn values_at(&self, epochs: &[i64], out: &mut [f64]) -> CoreResult<()> {
+    pub fn values_at(&self, epochs: &mut [i64], out: &mut [f64]) -> CoreResult<()> {
         match self {
             Self::Constant(v) => {
                 out.fill(v.as_f64());

@@ -158,10 +158,11 @@ pub trait Kernel: Send + Sync + 'static {
         }
         Ok(())
     }
-    /// For a pure kernel: `out[i] = lr_at(epochs[i])` as floats, for epochs in any order. The
-    /// default calls `lr_at` per element; a kernel that nests another overrides it to reach
-    /// the nest once for all its epochs.
-    fn values_at(&self, epochs: &[i64], out: &mut [f64]) -> CoreResult<()> {
+    /// For a pure kernel: `out[i] = lr_at(epochs[i])` as floats, for epochs in any order.
+    /// `epochs` is the caller's scratch: a kernel may overwrite it (a nest maps it to its own
+    /// epochs in place). The default calls `lr_at` per element; a kernel that nests another
+    /// overrides it to reach the nest once for all its epochs.
+    fn values_at(&self, epochs: &mut [i64], out: &mut [f64]) -> CoreResult<()> {
         for (slot, epoch) in out.iter_mut().zip(epochs) {
             *slot = self.lr_at(*epoch)?.as_f64();
         }

@@ -48,10 +48,42 @@ pub fn gather_until<T: Element, S: StepCount>(
 ) -> CoreResult<()> {
     debug_assert_eq!(steps.len(), out.len());
     if runs_in_parallel(kernel.as_ref()) {
-        gather_evaluated(kernel.as_ref(), steps, out, stop)
+        return gather_evaluated(kernel.as_ref(), steps, out, stop);
+    }
+    let horizon = steps.iter().map(|s| s.count()).max().map_or(0, |s| s + 1);
+    if horizon <= DENSE * steps.len() as u64 && horizon <= MAX_TABLE {
+        gather_from_table(kernel, horizon as usize, steps, out, stop)
     } else {
         gather_in_order(kernel, steps, out, stop)
     }
+}
+
+/// Requests at least this dense (table entries per requested step) read a precomputed table.
+const DENSE: u64 = 2;
+
+/// The largest such table, in values (1 GiB of `f64`).
+const MAX_TABLE: u64 = 1 << 27;
+
+/// The table up to the largest step, as `precompute` fills it (scanned on every core), then
+/// each request read from it, in parallel.
+fn gather_from_table<T: Element, S: StepCount>(
+    kernel: Box<dyn Kernel>,
+    horizon: usize,
+    steps: &[S],
+    out: &mut [T],
+    stop: &dyn Stop,
+) -> CoreResult<()> {
+    let mut table = vec![0.0_f64; horizon];
+    super::fill_until(kernel, &mut table, stop)?;
+    out.par_chunks_mut(CHUNK)
+        .zip(steps.par_chunks(CHUNK))
+        .for_each(|(out, steps)| {
+            for (slot, step) in out.iter_mut().zip(steps) {
+                // Every step is below `horizon`, the table's length.
+                *slot = T::from_f64(table[step.count() as usize]);
+            }
+        });
+    Ok(())
 }
 
 /// Each value from `Kernel::values_at`, a piece at a time, over all cores.
@@ -69,16 +101,32 @@ fn gather_evaluated<T: Element, S: StepCount>(
         .map(|(out, steps)| {
             stop.check()?;
             let mut epochs = [0_i64; PIECE];
-            let mut values = [0.0_f64; PIECE];
+            let mut wide = [0.0_f64; PIECE];
             for (out, steps) in out.chunks_mut(PIECE).zip(steps.chunks(PIECE)) {
-                let len = steps.len();
+                let epochs = &mut epochs[..steps.len()];
+                let mut has_zero = false;
                 for (epoch, step) in epochs.iter_mut().zip(steps) {
+                    has_zero |= step.count() == 0;
                     *epoch = epoch_of(start, step.count());
                 }
-                kernel.values_at(&epochs[..len], &mut values[..len])?;
-                for ((slot, value), step) in out.iter_mut().zip(&values).zip(steps) {
-                    // Step 0 is the current value, whatever the epoch evaluates to.
-                    *slot = T::from_f64(if step.count() == 0 { current } else { *value });
+                // Into `out` itself where it holds f64, else through `wide`.
+                let (values, narrow) = match T::as_wide(out) {
+                    Ok(values) => (values, None),
+                    Err(narrow) => (&mut wide[..steps.len()], Some(narrow)),
+                };
+                kernel.values_at(epochs, values)?;
+                if has_zero {
+                    // Step 0 is the current value, whatever its epoch evaluates to.
+                    for (value, step) in values.iter_mut().zip(steps) {
+                        if step.count() == 0 {
+                            *value = current;
+                        }
+                    }
+                }
+                if let Some(narrow) = narrow {
+                    for (slot, value) in narrow.iter_mut().zip(values.iter()) {
+                        *slot = T::from_f64(*value);
+                    }
                 }
             }
             Ok(())

@@ -185,34 +185,29 @@ impl Kernel for LinearWarmup {
         self.nested
             .fill_from(self.ramp.nested_epoch(epoch)?, nested)
     }
-    fn values_at(&self, epochs: &[i64], out: &mut [f64]) -> CoreResult<()> {
-        // A piece at a time (on the stack): past the warm-up, all the nest's, in one call;
-        // else warm-up epochs here and the others gathered for the nest.
-        const PIECE: usize = 1024;
-        let mut nested_epochs = [0_i64; PIECE];
-        for (epochs, out) in epochs.chunks(PIECE).zip(out.chunks_mut(PIECE)) {
-            if epochs.iter().all(|e| *e >= self.ramp.warmup_steps) {
-                for (nested, epoch) in nested_epochs.iter_mut().zip(epochs) {
-                    *nested = self.ramp.nested_epoch(*epoch)?;
-                }
-                self.nested.values_at(&nested_epochs[..epochs.len()], out)?;
-                continue;
+    fn values_at(&self, epochs: &mut [i64], out: &mut [f64]) -> CoreResult<()> {
+        // The nest's epochs in place and one call to it for all; a warm-up epoch borrows
+        // another one's nested epoch (one the nest is asked anyway) and is overwritten after.
+        let warm = self.ramp.warmup_steps;
+        let Some(filler) = epochs.iter().find(|e| **e >= warm) else {
+            for (slot, epoch) in out.iter_mut().zip(epochs.iter()) {
+                *slot = self.ramp.value(*epoch).as_f64();
             }
-            let mut slots = Vec::new();
-            for (slot, &epoch) in epochs.iter().enumerate() {
-                if epoch < self.ramp.warmup_steps {
-                    out[slot] = self.ramp.value(epoch).as_f64();
-                } else {
-                    nested_epochs[slots.len()] = self.ramp.nested_epoch(epoch)?;
-                    slots.push(slot);
-                }
+            return Ok(());
+        };
+        let filler = self.ramp.nested_epoch(*filler)?;
+        let mut warming = Vec::new();
+        for (slot, epoch) in epochs.iter_mut().enumerate() {
+            if *epoch < warm {
+                warming.push((slot, *epoch));
+                *epoch = filler;
+            } else {
+                *epoch = self.ramp.nested_epoch(*epoch)?;
             }
-            let mut values = vec![0.0; slots.len()];
-            self.nested
-                .values_at(&nested_epochs[..slots.len()], &mut values)?;
-            for (slot, value) in slots.into_iter().zip(values) {
-                out[slot] = value;
-            }
+        }
+        self.nested.values_at(epochs, out)?;
+        for (slot, epoch) in warming {
+            out[slot] = self.ramp.value(epoch).as_f64();
         }
         Ok(())
     }

@@ -150,7 +150,7 @@ impl Kernel for PolynomialDecay {
         }
         Ok(())
     }
-    fn values_at(&self, epochs: &[i64], out: &mut [f64]) -> CoreResult<()> {
+    fn values_at(&self, epochs: &mut [i64], out: &mut [f64]) -> CoreResult<()> {
         if self.cycle {
             for (slot, epoch) in out.iter_mut().zip(epochs) {
                 *slot = self.value_at(*epoch)?;
