@@ -99,8 +99,9 @@ test-wheel: $(PY) ## stubtest and pytest against dist/'s wheel, installed in a f
 	@for v in $(CI_PYTHONS); do HOST_PY=$(PY) scripts/test_wheel.sh $$v $(DIST) || exit 1; done
 
 .PHONY: bench
-bench: install-test ## benchmarks against paddle and NumPy (ratios printed at the end)
+bench: install-test ## benchmarks against paddle and NumPy (ratios printed at the end), then bulk evaluation from 10K to 100M steps and 1 to all threads
 	$(PY) -m pytest benches -q -p no:cacheprovider --benchmark-enable --benchmark-columns=min,median,rounds
+	$(PY) benches/bulk_scaling.py
 
 .PHONY: clean
 clean: ## remove build outputs and the virtualenv

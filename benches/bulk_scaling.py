@@ -6,8 +6,9 @@ Two tables, each a fresh child process per thread count (rayon reads ``RAYON_NUM
 once, at start):
 
 - nanoseconds per step of ``precompute(n, dtype=float32)`` for n = 10K ... 100M, for the seed
-  schedule (evaluated by epoch) and ``CosineAnnealingDecay`` (a recurrence, scanned), minimum
-  over ``--repeats`` calls: flat means no superlinear growth;
+  schedule (evaluated by epoch) and ``CosineAnnealingDecay`` (a recurrence, scanned), each
+  decaying over the n steps, minimum over ``--repeats`` calls: flat means no superlinear
+  growth;
 - the speedup of ``precompute(10M)`` from 1 thread to each count up to the machine's cores.
 """
 
@@ -21,9 +22,10 @@ import sys
 import time
 
 SIZES = [10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
+# Built for each n, so that every step decays (none is past the end of the schedule).
 SCHEDULES = {
-    "seed": "lr.LinearWarmup(lr.PolynomialDecay(0.1, 1_000_000, power=0.9), 10_000, 0.0, 0.1)",
-    "recurrence": "lr.CosineAnnealingDecay(0.1, 10**9)",
+    "seed": "lr.LinearWarmup(lr.PolynomialDecay(0.1, n, power=0.9), n // 100, 0.0, 0.1)",
+    "recurrence": "lr.CosineAnnealingDecay(0.1, n)",
 }
 
 
@@ -35,10 +37,10 @@ def child(sizes: list[int], repeats: int) -> None:
 
     result: dict[str, dict[int, float]] = {}
     for name, source in SCHEDULES.items():
-        sched = eval(source, {"lr": lr})
-        sched.precompute(100_000)  # start the thread pool
+        eval(source, {"lr": lr, "n": 10**5}).precompute(100_000)  # start the thread pool
         result[name] = {}
         for n in sizes:
+            sched = eval(source, {"lr": lr, "n": n})
             best = float("inf")
             for _ in range(repeats if n < 50_000_000 else max(1, repeats // 2)):
                 start = time.perf_counter()

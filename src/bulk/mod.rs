@@ -35,6 +35,9 @@ pub use sequence::Sequence;
 /// (and, as `f64`, to stay in a core's L2 cache when it is a `f32` fill's buffer).
 pub(crate) const CHUNK: usize = 1 << 14;
 
+/// Values per piece of a `f32` fill's `f64` buffer (16 KiB, on the stack).
+const NARROW_PIECE: usize = 1 << 11;
+
 /// An output element type: `f64`, or `f32` (each exact `f64` value rounded once).
 pub trait Element: Copy + Default + Send + Sync + 'static {
     /// Bytes per element.
@@ -43,11 +46,12 @@ pub trait Element: Copy + Default + Send + Sync + 'static {
     fn from_f64(value: f64) -> Self;
     /// `out` itself as `f64` values (`Ok` for `f64`), or back (`Err` for `f32`).
     fn as_wide(out: &mut [Self]) -> Result<&mut [f64], &mut [Self]>;
-    /// Run `fill` on `f64` values for `out`: on `out` itself for `f64`, on a buffer of the
-    /// same length that is then rounded into `out` for `f32`.
+    /// Fill `out` through `fill(offset, values)`, which writes the `f64` values of
+    /// `out[offset..offset + values.len()]`: all of `out` itself for `f64`; piece by piece
+    /// through a buffer on the stack, each value rounded once, for `f32`.
     fn fill_via(
         out: &mut [Self],
-        fill: impl FnOnce(&mut [f64]) -> CoreResult<()>,
+        fill: impl FnMut(usize, &mut [f64]) -> CoreResult<()>,
     ) -> CoreResult<()>;
 }
 
@@ -62,9 +66,9 @@ impl Element for f64 {
     }
     fn fill_via(
         out: &mut [Self],
-        fill: impl FnOnce(&mut [f64]) -> CoreResult<()>,
+        mut fill: impl FnMut(usize, &mut [f64]) -> CoreResult<()>,
     ) -> CoreResult<()> {
-        fill(out)
+        fill(0, out)
     }
 }
 
@@ -79,12 +83,15 @@ impl Element for f32 {
     }
     fn fill_via(
         out: &mut [Self],
-        fill: impl FnOnce(&mut [f64]) -> CoreResult<()>,
+        mut fill: impl FnMut(usize, &mut [f64]) -> CoreResult<()>,
     ) -> CoreResult<()> {
-        let mut wide = vec![0.0; out.len()];
-        fill(&mut wide)?;
-        for (slot, value) in out.iter_mut().zip(&wide) {
-            *slot = *value as f32;
+        let mut wide = [0.0; NARROW_PIECE];
+        for (index, piece) in out.chunks_mut(NARROW_PIECE).enumerate() {
+            let wide = &mut wide[..piece.len()];
+            fill(index * NARROW_PIECE, wide)?;
+            for (slot, value) in piece.iter_mut().zip(wide.iter()) {
+                *slot = *value as f32;
+            }
         }
         Ok(())
     }
@@ -206,7 +213,9 @@ fn fill_parallel<T: Element>(
         .map(|(chunk_index, chunk)| {
             stop.check()?;
             let first = epoch_after(start, 1 + chunk_index * CHUNK)?;
-            T::fill_via(chunk, |values| kernel.fill_from(first, values))
+            T::fill_via(chunk, |offset, values| {
+                kernel.fill_from(epoch_after(first, offset)?, values)
+            })
         })
         .collect();
     results.into_iter().collect()
