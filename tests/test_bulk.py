@@ -302,3 +302,46 @@ def test_precompute_many_edges_and_refusals() -> None:
         fw_many([cosine] * 4, 2**60)
     with pytest.raises(ValueError, match=r"len\(schedulers\) \* n=\d+ needs \d+ bytes"):
         fw_many([cosine] * 4, 2**55)
+
+
+def test_a_recurrence_stepped_through_epoch_zero(plr) -> None:
+    """paddle does not check ``last_epoch``: stepping from below 0 passes epoch 0 (which sets
+    ``base_lr``; with ``T_max=1`` it also passes the restart test there)."""
+    for t_max, last_epoch in [(1, -4), (5, -30), (2, -3)]:
+        ours = fw.CosineAnnealingDecay(0.1, t_max, last_epoch=last_epoch)
+        theirs = plr.CosineAnnealingDecay(0.1, t_max, last_epoch=last_epoch)
+        expected = paddle_values(theirs, 100)
+        assert_same_bits(expected, ours.precompute(100), f"T_max={t_max}")
+        assert_same_bits(expected[[99, 3, 0]], ours.lr_at([99, 3, 0]), f"T_max={t_max}")
+
+
+def test_lr_at_raises_at_a_skipped_step_as_stepping_does(plr) -> None:
+    """Before epoch 0 a closed form can raise at steps ``lr_at`` was not asked for (here
+    PolynomialDecay with ``cycle``: ``ceil`` is 0 at epoch -9); the error is stepping's."""
+    ours = fw.PolynomialDecay(0.1, 10, cycle=True, last_epoch=-21)
+    with pytest.raises(ZeroDivisionError):
+        ours.lr_at([25])
+    with pytest.raises(ZeroDivisionError):
+        ours.precompute(26)
+    assert_same_bits(
+        paddle_values(plr.PolynomialDecay(0.1, 10, cycle=True, last_epoch=-21), 5),
+        ours.lr_at([0, 1, 2, 3, 4]),
+        "before the error",
+    )
+
+
+def test_precompute_many_reports_the_first_failing_row() -> None:
+    """A row in Rust (filled first, in parallel) and a row in Python both fail: the error is
+    row 0's, as filling them one by one gives."""
+
+    class Failing(fw.LRScheduler):
+        def get_lr(self) -> float:
+            if self.last_epoch >= 3:
+                raise KeyError("row 1")
+            return 0.1
+
+    rust_row = fw.PolynomialDecay(0.1, 10, cycle=True, last_epoch=-21)
+    with pytest.raises(ZeroDivisionError):
+        fw_many([rust_row, Failing(0.1)], 30)
+    with pytest.raises(KeyError, match="row 1"):
+        fw_many([Failing(0.1), rust_row], 30)

@@ -44,6 +44,8 @@ __all__ = [
     "WarmupStableDecay",
     "_NoOp",
     "__version__",
+    "_libm_cos",
+    "_libm_pow",
     "_set_state",
     "precompute_many",
 ]
@@ -175,7 +177,10 @@ class LRScheduler:
                 NumPy array of such a dtype, or disagrees with ``dtype``.
             ValueError: ``n`` is negative or needs more memory than the machine has; ``out``
                 has the wrong shape, is not C-contiguous or is read-only (nothing is written);
-                or a step would raise (the same error stepping gives).
+                or a step would raise (the same error stepping gives). Errors stepping would
+                raise are found before anything is written where they are known up front
+                (``OneCycleLR`` past ``total_steps``); one found while filling (or Ctrl-C)
+                leaves ``out`` partly written.
         """
     def lr_at(
         self, steps: npt.ArrayLike, *, dtype: npt.DTypeLike | None = None

@@ -17,40 +17,24 @@ use crate::schedule::Kernel;
 /// Values evaluated per call of `Kernel::values_at` (its epochs and values live on the stack).
 const PIECE: usize = 1 << 10;
 
-/// A step count as the caller holds it: a `u64`, or an `i64` the caller has checked is not
-/// negative (a NumPy array read in place).
-pub trait StepCount: Copy + Send + Sync + 'static {
-    fn count(self) -> u64;
-}
-
-impl StepCount for u64 {
-    #[inline]
-    fn count(self) -> u64 {
-        self
-    }
-}
-
-impl StepCount for i64 {
-    #[inline]
-    fn count(self) -> u64 {
-        self.unsigned_abs()
-    }
-}
-
 /// `out[j]` = the value after `steps[j]` more `step()` calls of a private copy `kernel`
 /// (consumed). The caller has checked the largest step with `check_steps`. Asks `stop`
 /// before each chunk of work.
-pub fn gather_until<T: Element, S: StepCount>(
+pub fn gather_until<T: Element>(
     kernel: Box<dyn Kernel>,
-    steps: &[S],
+    steps: &[u64],
     out: &mut [T],
     stop: &dyn Stop,
 ) -> CoreResult<()> {
     debug_assert_eq!(steps.len(), out.len());
-    if runs_in_parallel(kernel.as_ref()) {
+    // Evaluated only from epoch 0 on: there the closed forms raise nowhere between the
+    // requested steps that they do not raise at the largest (overflow grows with the epoch;
+    // a bounded schedule is refused up front by `check_steps`). Before it (a scheduler made
+    // with a negative `last_epoch`), stepping's errors at skipped steps must be seen.
+    if runs_in_parallel(kernel.as_ref()) && kernel.common().last_epoch >= 0 {
         return gather_evaluated(kernel.as_ref(), steps, out, stop);
     }
-    let horizon = steps.iter().map(|s| s.count()).max().map_or(0, |s| s + 1);
+    let horizon = steps.iter().copied().max().map_or(0, |s| s + 1);
     if horizon <= DENSE * steps.len() as u64 && horizon <= MAX_TABLE {
         gather_from_table(kernel, horizon as usize, steps, out, stop)
     } else {
@@ -61,15 +45,16 @@ pub fn gather_until<T: Element, S: StepCount>(
 /// Requests at least this dense (table entries per requested step) read a precomputed table.
 const DENSE: u64 = 2;
 
-/// The largest such table, in values (1 GiB of `f64`).
-const MAX_TABLE: u64 = 1 << 27;
+/// The largest such table, in values (256 MiB of `f64`); beyond, the requests are picked in
+/// order.
+const MAX_TABLE: u64 = 1 << 25;
 
 /// The table up to the largest step, as `precompute` fills it (scanned on every core), then
 /// each request read from it, in parallel.
-fn gather_from_table<T: Element, S: StepCount>(
+fn gather_from_table<T: Element>(
     kernel: Box<dyn Kernel>,
     horizon: usize,
-    steps: &[S],
+    steps: &[u64],
     out: &mut [T],
     stop: &dyn Stop,
 ) -> CoreResult<()> {
@@ -80,16 +65,16 @@ fn gather_from_table<T: Element, S: StepCount>(
         .for_each(|(out, steps)| {
             for (slot, step) in out.iter_mut().zip(steps) {
                 // Every step is below `horizon`, the table's length.
-                *slot = T::from_f64(table[step.count() as usize]);
+                *slot = T::from_f64(table[*step as usize]);
             }
         });
     Ok(())
 }
 
 /// Each value from `Kernel::values_at`, a piece at a time, over all cores.
-fn gather_evaluated<T: Element, S: StepCount>(
+fn gather_evaluated<T: Element>(
     kernel: &dyn Kernel,
-    steps: &[S],
+    steps: &[u64],
     out: &mut [T],
     stop: &dyn Stop,
 ) -> CoreResult<()> {
@@ -104,10 +89,24 @@ fn gather_evaluated<T: Element, S: StepCount>(
             let mut wide = [0.0_f64; PIECE];
             for (out, steps) in out.chunks_mut(PIECE).zip(steps.chunks(PIECE)) {
                 let epochs = &mut epochs[..steps.len()];
+                // Step 0 is the current value, not evaluated: it borrows the epoch of a step
+                // that is (all zeros: none is).
+                let Some(&filler) = steps.iter().find(|s| **s != 0) else {
+                    for slot in out.iter_mut() {
+                        *slot = T::from_f64(current);
+                    }
+                    continue;
+                };
                 let mut has_zero = false;
                 for (epoch, step) in epochs.iter_mut().zip(steps) {
-                    has_zero |= step.count() == 0;
-                    *epoch = epoch_of(start, step.count());
+                    let step = match *step {
+                        0 => {
+                            has_zero = true;
+                            filler
+                        }
+                        s => s,
+                    };
+                    *epoch = epoch_of(start, step);
                 }
                 // Into `out` itself where it holds f64, else through `wide`.
                 let (values, narrow) = match T::as_wide(out) {
@@ -118,7 +117,7 @@ fn gather_evaluated<T: Element, S: StepCount>(
                 if has_zero {
                     // Step 0 is the current value, whatever its epoch evaluates to.
                     for (value, step) in values.iter_mut().zip(steps) {
-                        if step.count() == 0 {
+                        if *step == 0 {
                             *value = current;
                         }
                     }
@@ -137,9 +136,9 @@ fn gather_evaluated<T: Element, S: StepCount>(
 
 /// One ordered pass of the schedule's `Sequence` up to the largest step, each block's
 /// requests picked out of it as it passes.
-fn gather_in_order<T: Element, S: StepCount>(
+fn gather_in_order<T: Element>(
     kernel: Box<dyn Kernel>,
-    steps: &[S],
+    steps: &[u64],
     out: &mut [T],
     stop: &dyn Stop,
 ) -> CoreResult<()> {
@@ -150,19 +149,19 @@ fn gather_in_order<T: Element, S: StepCount>(
     let order = bucketed(steps, |step| (step - 1) / block);
     let mut pending = order.iter().peekable();
     while let Some(&&position) = pending.peek() {
-        if steps[position].count() != 0 {
+        if steps[position] != 0 {
             break;
         }
         out[position] = T::from_f64(current);
         pending.next();
     }
-    let last = steps.iter().map(|s| s.count()).max().unwrap_or(0);
+    let last = steps.iter().copied().max().unwrap_or(0);
     let len = usize::try_from(last).map_err(|_| CoreError::overflow("steps too far"))?;
     sequence.for_each_block(len, stop, |offset, values| {
         // This block holds steps offset + 1 ..= offset + values.len().
         let end = (offset + values.len()) as u64;
         while let Some(&&position) = pending.peek() {
-            let step = steps[position].count();
+            let step = steps[position];
             if step > end {
                 break;
             }
@@ -174,15 +173,15 @@ fn gather_in_order<T: Element, S: StepCount>(
 
 /// The positions of `steps`, ordered by `block_of(step)` (step 0 first): a counting sort when
 /// the blocks are few for the requests, else a sort by step.
-fn bucketed<S: StepCount>(steps: &[S], block_of: impl Fn(u64) -> u64) -> Vec<usize> {
-    let bucket = |step: S| match step.count() {
+fn bucketed(steps: &[u64], block_of: impl Fn(u64) -> u64) -> Vec<usize> {
+    let bucket = |step: u64| match step {
         0 => 0,
         s => block_of(s) + 1,
     };
     let buckets = steps.iter().map(|&s| bucket(s)).max().map_or(0, |b| b + 1);
     if buckets > 4 * steps.len() as u64 + 1024 {
         let mut order: Vec<usize> = (0..steps.len()).collect();
-        order.sort_unstable_by_key(|&p| steps[p].count());
+        order.sort_unstable_by_key(|&p| steps[p]);
         return order;
     }
     let mut starts = vec![0_usize; buckets as usize + 1];

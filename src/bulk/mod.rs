@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use crate::error::{CoreError, CoreResult};
 use crate::schedule::Kernel;
 
-pub use gather::{gather_until, StepCount};
+pub use gather::gather_until;
 pub use scan::{epoch_of, Scan};
 pub use sequence::Sequence;
 
@@ -240,7 +240,14 @@ mod tests {
     }
 
     fn cosine(t_max: i64) -> Box<dyn Kernel> {
-        let k = CosineAnnealingDecay::new(Num::Float(0.1), t_max, Num::Float(1e-4), -1, false);
+        cosine_from(t_max, -1)
+    }
+
+    /// Built with `last_epoch` (paddle does not check it): stepping from below 0 passes epoch
+    /// 0, which sets `base_lr`.
+    fn cosine_from(t_max: i64, last_epoch: i64) -> Box<dyn Kernel> {
+        let k =
+            CosineAnnealingDecay::new(Num::Float(0.1), t_max, Num::Float(1e-4), last_epoch, false);
         Box::new(k.unwrap())
     }
 
@@ -292,6 +299,8 @@ mod tests {
             ("cosine 1000", stepped(cosine(1000), 0)),
             ("cosine 7 (trough exits)", stepped(cosine(7), 3)),
             ("cosine 1", stepped(cosine(1), 0)),
+            ("cosine 1 through epoch 0", stepped(cosine_from(1, -4), 0)),
+            ("cosine 5 through epoch 0", stepped(cosine_from(5, -30), 0)),
             ("two-step 300/41", stepped(two_step(300, 41), 5)),
             ("two-step 5/3000", stepped(two_step(5, 3000), 0)),
             (

@@ -15,7 +15,7 @@ use pyo3::prelude::*;
 use pyo3::types::IntoPyDict;
 use rayon::prelude::*;
 
-use crate::bulk::{self, Element, StepCount};
+use crate::bulk::{self, Element};
 use crate::python::convert;
 use crate::python::interrupt::{self, PythonSignals, INLINE_WORK};
 use crate::python::scheduler::PyLRScheduler;
@@ -324,38 +324,32 @@ pub(crate) fn lr_at<'py>(
     interrupt::load_numpy(py)?;
     let dtype = Dtype::parse(py, dtype)?.unwrap_or(Dtype::F64);
     let (flat, shape) = step_array(steps)?;
-    let values = if let Ok(signed) = flat.cast::<PyArray1<i64>>() {
-        let steps = signed.readonly();
-        let steps = steps.as_slice()?;
-        // One pass: the smallest step (refused if negative) and the largest.
-        let (smallest, largest) = steps
-            .iter()
-            .fold((0_i64, 0_i64), |(lo, hi), &s| (lo.min(s), hi.max(s)));
-        if smallest < 0 {
+    // Copied while the GIL is held (on all cores): once it is released, another thread could
+    // write to the caller's array.
+    let counts: Vec<u64> = if let Ok(signed) = flat.cast::<PyArray1<i64>>() {
+        let guard = signed.readonly();
+        let steps = guard.as_slice()?;
+        let counts: Result<Vec<u64>, _> = steps.par_iter().map(|s| u64::try_from(*s)).collect();
+        counts.map_err(|_| {
             let index = steps.iter().position(|s| *s < 0).unwrap_or(0);
-            return Err(PyValueError::new_err(format!(
+            PyValueError::new_err(format!(
                 "steps must be >= 0, got {} at index {index}",
                 steps[index]
-            )));
-        }
-        values_at_steps(sched, steps, largest.unsigned_abs(), dtype)?
+            ))
+        })?
     } else {
-        let steps = flat.cast::<PyArray1<u64>>()?.readonly();
-        let steps = steps.as_slice()?;
-        values_at_steps(
-            sched,
-            steps,
-            steps.iter().copied().max().unwrap_or(0),
-            dtype,
-        )?
+        let unsigned = flat.cast::<PyArray1<u64>>()?;
+        let guard = unsigned.readonly();
+        guard.as_slice()?.par_iter().copied().collect()
     };
-    values.call_method1("reshape", (shape,))
+    let largest = counts.par_iter().copied().max().unwrap_or(0);
+    values_at_steps(sched, &counts, largest, dtype)?.call_method1("reshape", (shape,))
 }
 
-/// `lr_at` for step counts read in place from the caller's array (`largest` the largest).
-fn values_at_steps<'py, S: StepCount>(
+/// `lr_at` for step counts (`largest` the largest).
+fn values_at_steps<'py>(
     sched: &Bound<'py, PyLRScheduler>,
-    steps: &[S],
+    steps: &[u64],
     largest: u64,
     dtype: Dtype,
 ) -> PyResult<Bound<'py, PyAny>> {
@@ -375,10 +369,10 @@ fn values_at_steps<'py, S: StepCount>(
 }
 
 /// `out[j]` = the value after `steps[j]` more steps of `sched`, whose `source` is given.
-fn gather_from<T: Element, S: StepCount>(
+fn gather_from<T: Element>(
     sched: &Bound<'_, PyAny>,
     source: Source,
-    steps: &[S],
+    steps: &[u64],
     out: &mut [T],
     horizon: usize,
 ) -> PyResult<()> {
@@ -394,10 +388,10 @@ fn gather_from<T: Element, S: StepCount>(
         Source::Python => {
             // Visit the steps in order, handing each value to the positions asking for it.
             let mut order: Vec<usize> = (0..steps.len()).collect();
-            order.sort_unstable_by_key(|&p| steps[p].count());
+            order.sort_unstable_by_key(|&p| steps[p]);
             let mut next = 0;
             step_python_copy(sched, horizon - 1, |step, value| {
-                while next < order.len() && steps[order[next]].count() == step as u64 {
+                while next < order.len() && steps[order[next]] == step as u64 {
                     out[order[next]] = T::from_f64(value);
                     next += 1;
                 }
@@ -458,31 +452,32 @@ pub(crate) fn precompute_many<'py>(
     })
 }
 
-/// Fill one row of `values` per scheduler: the rows that need Python first (with the GIL),
-/// then the rest over all cores without it.
+/// Fill one row of `values` per scheduler: the rows that run in Rust over all cores without
+/// the GIL, then the rows that need Python, in order, with it. The error reported is the first
+/// in row order, as filling the rows one by one would give.
 fn fill_rows<T: Element>(
     items: &[Bound<'_, PyAny>],
     sources: Vec<Source>,
     n: usize,
     values: &mut [T],
 ) -> PyResult<()> {
+    let Some(py) = items.first().map(Bound::py) else {
+        return Ok(());
+    };
     if n == 0 {
         return Ok(());
     }
-    let py = match items.first() {
-        Some(item) => item.py(),
-        None => return Ok(()),
-    };
     let mut detached = Vec::new();
-    for ((item, source), row) in items.iter().zip(sources).zip(values.chunks_mut(n)) {
+    let mut with_python = Vec::new();
+    for (row, (source, values)) in sources.into_iter().zip(values.chunks_mut(n)).enumerate() {
         match source {
-            Source::Detached(kernel) => detached.push((kernel, row)),
-            other => fill_from(item, other, row)?,
+            Source::Detached(kernel) => detached.push((row, kernel, values)),
+            other => with_python.push((row, other, values)),
         }
     }
     let inline = detached
         .iter()
-        .map(|(kernel, row)| {
+        .map(|(_, kernel, row)| {
             if is_small(kernel.as_ref(), row.len()) {
                 row.len()
             } else {
@@ -491,11 +486,28 @@ fn fill_rows<T: Element>(
         })
         .fold(0_usize, usize::saturating_add)
         <= INLINE_WORK;
+    let mut failed: Vec<(usize, crate::error::CoreError)> = Vec::new();
     interrupt::run_detached(py, inline, |stop| {
-        let results: Vec<crate::error::CoreResult<()>> = detached
+        failed = detached
             .into_par_iter()
-            .map(|(kernel, row)| bulk::fill_until(kernel, row, stop))
+            .filter_map(|(row, kernel, values)| {
+                bulk::fill_until(kernel, values, stop)
+                    .err()
+                    .map(|e| (row, e))
+            })
             .collect();
-        results.into_iter().collect()
-    })
+        Ok(())
+    })?;
+    let first_failed = failed.into_iter().min_by_key(|(row, _)| *row);
+    let before = first_failed.as_ref().map_or(usize::MAX, |(row, _)| *row);
+    for (row, source, values) in with_python {
+        if row > before {
+            break;
+        }
+        fill_from(&items[row], source, values)?;
+    }
+    match first_failed {
+        Some((_, err)) => Err(err.into()),
+        None => Ok(()),
+    }
 }

@@ -65,7 +65,10 @@ where
     W: FnOnce(&dyn Stop) -> CoreResult<()> + Send,
 {
     if inline {
-        return py.detach(|| work(&Never)).map_err(PyErr::from);
+        return match py.detach(|| catch_unwind(AssertUnwindSafe(|| work(&Never)))) {
+            Ok(result) => result.map_err(PyErr::from),
+            Err(_) => Err(PyRuntimeError::new_err("a bulk fill failed: it panicked")),
+        };
     }
     let stop = AtomicBool::new(false);
     let (worked, interrupted) = py.detach(|| {

@@ -132,10 +132,15 @@ fn terms_with_period(first_epoch: i64, t: i64, out: &mut [f64]) -> CoreResult<()
     let mut cos_prev = cos_term(previous_as_float(first_epoch), t)?;
     for (slot, epoch) in out.iter_mut().zip(first_epoch..) {
         let cos_now = cos_term(epoch as f64, t)?;
+        // Epoch 0 can pass the restart test too (T = 1): it sets base_lr, and the next exit
+        // is 2T on, as for any exit.
+        let exits = i128::from(epoch) == next_exit;
+        if exits {
+            next_exit += period;
+        }
         *slot = if epoch == 0 {
             SETS_BASE_LR
-        } else if i128::from(epoch) == next_exit {
-            next_exit += period;
+        } else if exits {
             STEPS_UP
         } else {
             ratio(cos_now, cos_prev)?
@@ -153,8 +158,8 @@ impl crate::bulk::Scan for CosineScan {
             let epoch = self.epoch(first + done as u64);
             let left = out.len() - done;
             let run = if epoch <= self.periods.until {
-                usize::try_from(self.periods.until - epoch)
-                    .map_or(left, |r| r.saturating_add(1).min(left))
+                let to_switch = i128::from(self.periods.until) - i128::from(epoch) + 1;
+                usize::try_from(to_switch).map_or(left, |r| r.min(left))
             } else {
                 left
             };
