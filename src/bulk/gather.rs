@@ -17,12 +17,32 @@ use crate::schedule::Kernel;
 /// Values evaluated per call of `Kernel::values_at` (its epochs and values live on the stack).
 const PIECE: usize = 1 << 10;
 
+/// A step count as the caller holds it: a `u64`, or an `i64` the caller has checked is not
+/// negative (a NumPy array read in place).
+pub trait StepCount: Copy + Send + Sync + 'static {
+    fn count(self) -> u64;
+}
+
+impl StepCount for u64 {
+    #[inline]
+    fn count(self) -> u64 {
+        self
+    }
+}
+
+impl StepCount for i64 {
+    #[inline]
+    fn count(self) -> u64 {
+        self.unsigned_abs()
+    }
+}
+
 /// `out[j]` = the value after `steps[j]` more `step()` calls of a private copy `kernel`
 /// (consumed). The caller has checked the largest step with `check_steps`. Asks `stop`
 /// before each chunk of work.
-pub fn gather_until<T: Element>(
+pub fn gather_until<T: Element, S: StepCount>(
     kernel: Box<dyn Kernel>,
-    steps: &[u64],
+    steps: &[S],
     out: &mut [T],
     stop: &dyn Stop,
 ) -> CoreResult<()> {
@@ -34,7 +54,7 @@ pub fn gather_until<T: Element>(
     if runs_in_parallel(kernel.as_ref()) && kernel.common().last_epoch >= 0 {
         return gather_evaluated(kernel.as_ref(), steps, out, stop);
     }
-    let horizon = steps.iter().copied().max().map_or(0, |s| s + 1);
+    let horizon = steps.iter().map(|s| s.count()).max().map_or(0, |s| s + 1);
     if horizon <= DENSE * steps.len() as u64 && horizon <= MAX_TABLE {
         gather_from_table(kernel, horizon as usize, steps, out, stop)
     } else {
@@ -51,10 +71,10 @@ const MAX_TABLE: u64 = 1 << 25;
 
 /// The table up to the largest step, as `precompute` fills it (scanned on every core), then
 /// each request read from it, in parallel.
-fn gather_from_table<T: Element>(
+fn gather_from_table<T: Element, S: StepCount>(
     kernel: Box<dyn Kernel>,
     horizon: usize,
-    steps: &[u64],
+    steps: &[S],
     out: &mut [T],
     stop: &dyn Stop,
 ) -> CoreResult<()> {
@@ -65,16 +85,16 @@ fn gather_from_table<T: Element>(
         .for_each(|(out, steps)| {
             for (slot, step) in out.iter_mut().zip(steps) {
                 // Every step is below `horizon`, the table's length.
-                *slot = T::from_f64(table[*step as usize]);
+                *slot = T::from_f64(table[step.count() as usize]);
             }
         });
     Ok(())
 }
 
 /// Each value from `Kernel::values_at`, a piece at a time, over all cores.
-fn gather_evaluated<T: Element>(
+fn gather_evaluated<T: Element, S: StepCount>(
     kernel: &dyn Kernel,
-    steps: &[u64],
+    steps: &[S],
     out: &mut [T],
     stop: &dyn Stop,
 ) -> CoreResult<()> {
@@ -91,7 +111,7 @@ fn gather_evaluated<T: Element>(
                 let epochs = &mut epochs[..steps.len()];
                 // Step 0 is the current value, not evaluated: it borrows the epoch of a step
                 // that is (all zeros: none is).
-                let Some(&filler) = steps.iter().find(|s| **s != 0) else {
+                let Some(filler) = steps.iter().map(|s| s.count()).find(|s| *s != 0) else {
                     for slot in out.iter_mut() {
                         *slot = T::from_f64(current);
                     }
@@ -99,7 +119,7 @@ fn gather_evaluated<T: Element>(
                 };
                 let mut has_zero = false;
                 for (epoch, step) in epochs.iter_mut().zip(steps) {
-                    let step = match *step {
+                    let step = match step.count() {
                         0 => {
                             has_zero = true;
                             filler
@@ -117,7 +137,7 @@ fn gather_evaluated<T: Element>(
                 if has_zero {
                     // Step 0 is the current value, whatever its epoch evaluates to.
                     for (value, step) in values.iter_mut().zip(steps) {
-                        if *step == 0 {
+                        if step.count() == 0 {
                             *value = current;
                         }
                     }
@@ -136,9 +156,9 @@ fn gather_evaluated<T: Element>(
 
 /// One ordered pass of the schedule's `Sequence` up to the largest step, each block's
 /// requests picked out of it as it passes.
-fn gather_in_order<T: Element>(
+fn gather_in_order<T: Element, S: StepCount>(
     kernel: Box<dyn Kernel>,
-    steps: &[u64],
+    steps: &[S],
     out: &mut [T],
     stop: &dyn Stop,
 ) -> CoreResult<()> {
@@ -149,19 +169,19 @@ fn gather_in_order<T: Element>(
     let order = bucketed(steps, |step| (step - 1) / block);
     let mut pending = order.iter().peekable();
     while let Some(&&position) = pending.peek() {
-        if steps[position] != 0 {
+        if steps[position].count() != 0 {
             break;
         }
         out[position] = T::from_f64(current);
         pending.next();
     }
-    let last = steps.iter().copied().max().unwrap_or(0);
+    let last = steps.iter().map(|s| s.count()).max().unwrap_or(0);
     let len = usize::try_from(last).map_err(|_| CoreError::overflow("steps too far"))?;
     sequence.for_each_block(len, stop, |offset, values| {
         // This block holds steps offset + 1 ..= offset + values.len().
         let end = (offset + values.len()) as u64;
         while let Some(&&position) = pending.peek() {
-            let step = steps[position];
+            let step = steps[position].count();
             if step > end {
                 break;
             }
@@ -173,15 +193,15 @@ fn gather_in_order<T: Element>(
 
 /// The positions of `steps`, ordered by `block_of(step)` (step 0 first): a counting sort when
 /// the blocks are few for the requests, else a sort by step.
-fn bucketed(steps: &[u64], block_of: impl Fn(u64) -> u64) -> Vec<usize> {
-    let bucket = |step: u64| match step {
+fn bucketed<S: StepCount>(steps: &[S], block_of: impl Fn(u64) -> u64) -> Vec<usize> {
+    let bucket = |step: S| match step.count() {
         0 => 0,
         s => block_of(s) + 1,
     };
     let buckets = steps.iter().map(|&s| bucket(s)).max().map_or(0, |b| b + 1);
     if buckets > 4 * steps.len() as u64 + 1024 {
         let mut order: Vec<usize> = (0..steps.len()).collect();
-        order.sort_unstable_by_key(|&p| steps[p]);
+        order.sort_unstable_by_key(|&p| steps[p].count());
         return order;
     }
     let mut starts = vec![0_usize; buckets as usize + 1];

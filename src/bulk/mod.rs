@@ -27,13 +27,13 @@ use rayon::prelude::*;
 use crate::error::{CoreError, CoreResult};
 use crate::schedule::Kernel;
 
-pub use gather::gather_until;
+pub use gather::{gather_until, StepCount};
 pub use scan::{epoch_of, Scan};
 pub use sequence::Sequence;
 
 /// Elements per parallel task: large enough to amortise scheduling, small enough to balance
 /// (and, as `f64`, to stay in a core's L2 cache when it is a `f32` fill's buffer).
-pub(crate) const CHUNK: usize = 1 << 14;
+pub const CHUNK: usize = 1 << 14;
 
 /// Values per piece of a `f32` fill's `f64` buffer (16 KiB, on the stack).
 const NARROW_PIECE: usize = 1 << 11;

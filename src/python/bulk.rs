@@ -324,32 +324,48 @@ pub(crate) fn lr_at<'py>(
     interrupt::load_numpy(py)?;
     let dtype = Dtype::parse(py, dtype)?.unwrap_or(Dtype::F64);
     let (flat, shape) = step_array(steps)?;
-    // Copied while the GIL is held (on all cores): once it is released, another thread could
-    // write to the caller's array.
-    let counts: Vec<u64> = if let Ok(signed) = flat.cast::<PyArray1<i64>>() {
+    // Read in place: the GIL stays held until the values are computed (see `gather_from`),
+    // so no Python code can change the caller's array meanwhile.
+    let values = if let Ok(signed) = flat.cast::<PyArray1<i64>>() {
         let guard = signed.readonly();
         let steps = guard.as_slice()?;
-        let counts: Result<Vec<u64>, _> = steps.par_iter().map(|s| u64::try_from(*s)).collect();
-        counts.map_err(|_| {
+        let largest = largest_count(steps, |s| u64::try_from(s).ok()).ok_or_else(|| {
             let index = steps.iter().position(|s| *s < 0).unwrap_or(0);
             PyValueError::new_err(format!(
                 "steps must be >= 0, got {} at index {index}",
                 steps[index]
             ))
-        })?
+        })?;
+        values_at_steps(sched, steps, largest, dtype)?
     } else {
         let unsigned = flat.cast::<PyArray1<u64>>()?;
         let guard = unsigned.readonly();
-        guard.as_slice()?.par_iter().copied().collect()
+        let steps = guard.as_slice()?;
+        let largest = largest_count(steps, Some).unwrap_or(0);
+        values_at_steps(sched, steps, largest, dtype)?
     };
-    let largest = counts.par_iter().copied().max().unwrap_or(0);
-    values_at_steps(sched, &counts, largest, dtype)?.call_method1("reshape", (shape,))
+    values.call_method1("reshape", (shape,))
+}
+
+/// The largest of `steps` as counts (on all cores); `None` if `count` refuses one.
+fn largest_count<S: Copy + Send + Sync>(
+    steps: &[S],
+    count: impl Fn(S) -> Option<u64> + Sync,
+) -> Option<u64> {
+    steps
+        .par_chunks(bulk::CHUNK)
+        .map(|steps| {
+            steps
+                .iter()
+                .try_fold(0_u64, |largest, step| Some(largest.max(count(*step)?)))
+        })
+        .try_reduce(|| 0, |a, b| Some(a.max(b)))
 }
 
 /// `lr_at` for step counts (`largest` the largest).
-fn values_at_steps<'py>(
+fn values_at_steps<'py, S: bulk::StepCount>(
     sched: &Bound<'py, PyLRScheduler>,
-    steps: &[u64],
+    steps: &[S],
     largest: u64,
     dtype: Dtype,
 ) -> PyResult<Bound<'py, PyAny>> {
@@ -369,10 +385,10 @@ fn values_at_steps<'py>(
 }
 
 /// `out[j]` = the value after `steps[j]` more steps of `sched`, whose `source` is given.
-fn gather_from<T: Element>(
+fn gather_from<T: Element, S: bulk::StepCount>(
     sched: &Bound<'_, PyAny>,
     source: Source,
-    steps: &[u64],
+    steps: &[S],
     out: &mut [T],
     horizon: usize,
 ) -> PyResult<()> {
@@ -380,7 +396,8 @@ fn gather_from<T: Element>(
     match source {
         Source::Detached(kernel) => {
             let inline = is_small(kernel.as_ref(), horizon.max(steps.len()));
-            interrupt::run_detached(py, inline, |stop| {
+            // The GIL held: `steps` is the caller's array, read in place.
+            interrupt::run_holding_gil(py, inline, |stop| {
                 bulk::gather_until(kernel, steps, out, stop)
             })
         }
@@ -388,10 +405,10 @@ fn gather_from<T: Element>(
         Source::Python => {
             // Visit the steps in order, handing each value to the positions asking for it.
             let mut order: Vec<usize> = (0..steps.len()).collect();
-            order.sort_unstable_by_key(|&p| steps[p]);
+            order.sort_unstable_by_key(|&p| steps[p].count());
             let mut next = 0;
             step_python_copy(sched, horizon - 1, |step, value| {
-                while next < order.len() && steps[order[next]] == step as u64 {
+                while next < order.len() && steps[order[next]].count() == step as u64 {
                     out[order[next]] = T::from_f64(value);
                     next += 1;
                 }

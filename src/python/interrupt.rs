@@ -65,44 +65,77 @@ where
     W: FnOnce(&dyn Stop) -> CoreResult<()> + Send,
 {
     if inline {
-        return match py.detach(|| catch_unwind(AssertUnwindSafe(|| work(&Never)))) {
-            Ok(result) => result.map_err(PyErr::from),
-            Err(_) => Err(PyRuntimeError::new_err("a bulk fill failed: it panicked")),
-        };
+        return outcome(
+            py.detach(|| catch_unwind(AssertUnwindSafe(|| work(&Never)))),
+            None,
+        );
     }
-    let stop = AtomicBool::new(false);
     let (worked, interrupted) = py.detach(|| {
-        std::thread::scope(|scope| {
-            let (done, finished) = mpsc::sync_channel::<()>(1);
-            let stop = &stop;
-            let worker = scope.spawn(move || {
-                let outcome = catch_unwind(AssertUnwindSafe(|| work(stop)));
-                // The receiver waits in the scope: the message is only a wake-up.
-                let _ = done.send(());
-                outcome
-            });
-            let mut interrupted: Option<PyErr> = None;
-            while let Err(RecvTimeoutError::Timeout) = finished.recv_timeout(POLL) {
-                if interrupted.is_none() {
-                    #[allow(clippy::redundant_closure_for_method_calls)] // higher-ranked `py`
-                    let checked = Python::attach(|py| py.check_signals());
-                    if let Err(err) = checked {
-                        stop.store(true, Ordering::Relaxed);
-                        interrupted = Some(err);
-                    }
+        #[allow(clippy::redundant_closure_for_method_calls)] // higher-ranked `py`
+        poll(work, || Python::attach(|py| py.check_signals()))
+    });
+    outcome(worked, interrupted)
+}
+
+/// `run_detached` for work that reads memory Python code could change (a caller's array):
+/// the GIL stays held, so no other Python thread runs meanwhile; the work runs on a scoped
+/// thread (its chunks on every core) while this one checks the signals.
+pub(crate) fn run_holding_gil<W>(py: Python<'_>, inline: bool, work: W) -> PyResult<()>
+where
+    W: FnOnce(&dyn Stop) -> CoreResult<()> + Send,
+{
+    if inline {
+        return outcome(catch_unwind(AssertUnwindSafe(|| work(&Never))), None);
+    }
+    let (worked, interrupted) = poll(work, || py.check_signals());
+    outcome(worked, interrupted)
+}
+
+/// Run `work` on a scoped thread, calling `check` every `POLL` meanwhile; the first error of
+/// `check` stops the work (which is waited for) and is returned beside its outcome.
+fn poll<W>(
+    work: W,
+    check: impl Fn() -> PyResult<()>,
+) -> (std::thread::Result<CoreResult<()>>, Option<PyErr>)
+where
+    W: FnOnce(&dyn Stop) -> CoreResult<()> + Send,
+{
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let (done, finished) = mpsc::sync_channel::<()>(1);
+        let stop = &stop;
+        let worker = scope.spawn(move || {
+            let outcome = catch_unwind(AssertUnwindSafe(|| work(stop)));
+            // The receiver waits in the scope: the message is only a wake-up.
+            let _ = done.send(());
+            outcome
+        });
+        let mut interrupted: Option<PyErr> = None;
+        while let Err(RecvTimeoutError::Timeout) = finished.recv_timeout(POLL) {
+            if interrupted.is_none() {
+                if let Err(err) = check() {
+                    stop.store(true, Ordering::Relaxed);
+                    interrupted = Some(err);
                 }
             }
-            (worker.join(), interrupted)
-        })
-    });
+        }
+        // A panic in the thread itself (outside `catch_unwind`) is the outer `Err`.
+        let worked = worker.join().and_then(|caught| caught);
+        (worked, interrupted)
+    })
+}
+
+/// The result of a fill: the signal's exception first, then the work's own result; a panic
+/// becomes a `RuntimeError`.
+fn outcome(
+    worked: std::thread::Result<CoreResult<()>>,
+    interrupted: Option<PyErr>,
+) -> PyResult<()> {
     if let Some(err) = interrupted {
         return Err(err);
     }
     match worked {
-        Ok(Ok(result)) => result.map_err(PyErr::from),
-        // A panic in the work (caught there, or in the thread itself).
-        Ok(Err(_)) | Err(_) => Err(PyRuntimeError::new_err(
-            "a bulk fill failed: its worker thread panicked",
-        )),
+        Ok(result) => result.map_err(PyErr::from),
+        Err(_) => Err(PyRuntimeError::new_err("a bulk fill failed: it panicked")),
     }
 }
