@@ -1,8 +1,8 @@
 """Issue 11's bulk evaluation against its competitors, in one run (ratios at the end):
 
-- the seed schedule's ``precompute(1M)`` against the NumPy formula and the libm floor (one
-  thread looping over libm's ``pow`` on ``1M / cores`` inputs: what an exact fill split over
-  every core costs at best);
+- the seed schedule's ``precompute(1M)`` against the NumPy formula (as written, and in place)
+  and the libm floor (one thread looping over libm's ``pow`` on ``1M / cores`` inputs: what an
+  exact fill split over every core costs at best);
 - ``CosineAnnealingDecay``'s recurrence (scanned) against its closed-form sibling (the same
   cosine under ``LinearWarmup``, evaluated by epoch), NumPy's closed form and the libm floor;
 - ``lr_at`` of 1M random steps against ``precompute(1M)`` of the same schedule;
@@ -24,7 +24,16 @@ import fastwarmup
 from fastwarmup import _fastwarmup, lr
 
 from conftest import scaled
-from schedules import COSINE_T_MAX, DECAY, POWER, WARMUP, seed, seed_numpy, step_loop
+from schedules import (
+    COSINE_T_MAX,
+    DECAY,
+    POWER,
+    WARMUP,
+    seed,
+    seed_numpy,
+    seed_numpy_in_place,
+    step_loop,
+)
 
 CORES = os.cpu_count() or 1
 
@@ -62,13 +71,19 @@ def test_bulk_tables_match_paddle(plr) -> None:
     assert WARMUP < n
 
 
-@pytest.mark.parametrize("impl", ["fastwarmup", "numpy", "libm_floor_per_core"])
+def test_numpy_formulas_agree() -> None:
+    n = 40_000
+    assert np.array_equal(seed_numpy_in_place(n), seed_numpy(n))
+
+
+@pytest.mark.parametrize("impl", ["fastwarmup", "numpy", "numpy_in_place", "libm_floor_per_core"])
 def test_seed_precompute(benchmark, impl) -> None:
     benchmark.group = "bulk: seed precompute(1M)"
     n = scaled(benchmark, 1_000_000, 5_000)
     run = {
         "fastwarmup": lambda: seed(lr).precompute(n),
         "numpy": lambda: seed_numpy(n),
+        "numpy_in_place": lambda: seed_numpy_in_place(n),
         "libm_floor_per_core": lambda: libm_pow_per_core(n),
     }[impl]
     benchmark(run)

@@ -25,6 +25,21 @@ def seed_numpy(n: int) -> np.ndarray:
     return np.where(e < WARMUP, warm, decay)
 
 
+def seed_numpy_in_place(n: int) -> np.ndarray:
+    """``seed_numpy`` with the fewest passes and no temporaries: each operation in place on one
+    array (NumPy's fastest form of the formula; as inexact)."""
+    out = np.arange(n, dtype=np.float64)
+    warm = min(n, WARMUP)
+    np.subtract(out[warm:], WARMUP, out=out[warm:])
+    np.minimum(out[warm:], DECAY, out=out[warm:])
+    np.divide(out[warm:], DECAY, out=out[warm:])
+    np.subtract(1.0, out[warm:], out=out[warm:])
+    np.power(out[warm:], POWER, out=out[warm:])
+    np.multiply(out, 0.1, out=out)
+    np.divide(out[:warm], WARMUP, out=out[:warm])
+    return out
+
+
 COSINE_T_MAX = 1_000_000
 
 

@@ -1,15 +1,15 @@
 //! `lr_at(steps)`: values at arbitrary step counts, equal to what stepping gives there.
 //!
 //! Step `s` is the value `sched()` returns after `s` more `step()` calls (0 is the current
-//! value), as `precompute(n)[s]`. Dense requests (up to the largest step, at least one step in
-//! `DENSE` asked for) read a table `precompute` would fill. Sparser ones are evaluated at each
-//! requested step directly, over all cores, where the schedule depends on the epoch alone;
-//! otherwise the schedule's values are produced in order, block by block, once up to the
-//! largest step, and the requested ones picked out of each block (the requests are bucketed
-//! by block first, in linear time).
+//! value), as `precompute(n)[s]`. Where the schedule depends on the epoch alone, each
+//! requested value is evaluated directly, over all cores. Otherwise its values are produced
+//! in order up to the largest step: for dense requests into a table `precompute` would fill,
+//! read after; for sparse ones block by block, the requested ones picked out of each block as
+//! it passes (the requests are bucketed by block first, in linear time).
 
 use rayon::prelude::*;
 
+use super::pages::PageTable;
 use super::{epoch_of, runs_in_parallel, Element, Sequence, Stop, CHUNK};
 use crate::error::{CoreError, CoreResult};
 use crate::schedule::Kernel;
@@ -38,57 +38,88 @@ impl StepCount for i64 {
 }
 
 /// `out[j]` = the value after `steps[j]` more `step()` calls of a private copy `kernel`
-/// (consumed). The caller has checked the largest step with `check_steps`. Asks `stop`
-/// before each chunk of work.
+/// (consumed). The caller has checked `largest`, the largest of `steps`, with
+/// `check_steps`. Asks `stop` before each chunk of work.
 pub fn gather_until<T: Element, S: StepCount>(
     kernel: Box<dyn Kernel>,
     steps: &[S],
+    largest: u64,
     out: &mut [T],
     stop: &dyn Stop,
 ) -> CoreResult<()> {
     debug_assert_eq!(steps.len(), out.len());
-    // Evaluated only from epoch 0 on: there the closed forms raise nowhere between the
-    // requested steps that they do not raise at the largest (overflow grows with the epoch;
-    // a bounded schedule is refused up front by `check_steps`). Before it (a scheduler made
-    // with a negative `last_epoch`), stepping's errors at skipped steps must be seen.
-    if runs_in_parallel(kernel.as_ref()) && kernel.common().last_epoch >= 0 {
+    if evaluates_directly(kernel.as_ref()) {
         return gather_evaluated(kernel.as_ref(), steps, out, stop);
     }
-    let horizon = steps.iter().map(|s| s.count()).max().map_or(0, |s| s + 1);
-    if horizon <= DENSE * steps.len() as u64 && horizon <= MAX_TABLE {
-        gather_from_table(kernel, horizon as usize, steps, out, stop)
-    } else {
-        gather_in_order(kernel, steps, out, stop)
+    match largest.checked_add(1) {
+        Some(len) if len <= DENSE * steps.len() as u64 && len <= MAX_TABLE => {
+            gather_from_table(kernel, len as usize, steps, out, stop)
+        }
+        _ => gather_in_order(kernel, steps, out, stop),
     }
 }
 
-/// Requests at least this dense (table entries per requested step) read a precomputed table.
+/// `gather_until`, never stopped.
+pub fn gather<T: Element, S: StepCount>(
+    kernel: Box<dyn Kernel>,
+    steps: &[S],
+    out: &mut [T],
+) -> CoreResult<()> {
+    let largest = steps.iter().map(|s| s.count()).max().unwrap_or(0);
+    gather_until(kernel, steps, largest, out, &super::Never)
+}
+
+/// Requests at least this dense (values up to the largest step per requested step) read a
+/// table of those values, filled as `precompute` fills it (on every core), rather than
+/// picking them out block by block (on one thread, after bucketing the requests).
 const DENSE: u64 = 2;
 
-/// The largest such table, in values (256 MiB of `f64`); beyond, the requests are picked in
-/// order.
+/// The largest such table, in values (256 MiB of `f64`).
 const MAX_TABLE: u64 = 1 << 25;
 
-/// The table up to the largest step, as `precompute` fills it (scanned on every core), then
-/// each request read from it, in parallel.
+/// Whether each requested value can be evaluated on its own: from epoch 0 on, where the
+/// closed forms raise nowhere between the requested steps that they do not raise at the
+/// largest (overflow grows with the epoch; a bounded schedule is refused up front by
+/// `check_steps`). Before it (a scheduler made with a negative `last_epoch`), stepping's
+/// errors at skipped steps must be seen.
+fn evaluates_directly(kernel: &dyn Kernel) -> bool {
+    runs_in_parallel(kernel) && kernel.common().last_epoch >= 0
+}
+
+/// The values up to step `len - 1`, filled as `precompute` fills them (on every core) into
+/// a table of their own, then each request read from it, in parallel.
 fn gather_from_table<T: Element, S: StepCount>(
     kernel: Box<dyn Kernel>,
-    horizon: usize,
+    len: usize,
     steps: &[S],
     out: &mut [T],
     stop: &dyn Stop,
 ) -> CoreResult<()> {
-    let mut table = vec![0.0_f64; horizon];
-    super::fill_until(kernel, &mut table, stop)?;
-    out.par_chunks_mut(CHUNK)
+    let mut pages = PageTable::zeroed(len)?;
+    let table = pages.values_mut()?;
+    super::fill_until(kernel, table, stop)?;
+    let table = &*table;
+    let results: Vec<CoreResult<()>> = out
+        .par_chunks_mut(CHUNK)
         .zip(steps.par_chunks(CHUNK))
-        .for_each(|(out, steps)| {
+        .map(|(out, steps)| {
             for (slot, step) in out.iter_mut().zip(steps) {
-                // Every step is below `horizon`, the table's length.
-                *slot = T::from_f64(table[step.count() as usize]);
+                let value = usize::try_from(step.count())
+                    .ok()
+                    .and_then(|s| table.get(s));
+                let value = value.ok_or_else(|| {
+                    CoreError::value(format!(
+                        "step {} is beyond the table of {} values",
+                        step.count(),
+                        table.len()
+                    ))
+                })?;
+                *slot = T::from_f64(*value);
             }
-        });
-    Ok(())
+            Ok(())
+        })
+        .collect();
+    results.into_iter().collect()
 }
 
 /// Each value from `Kernel::values_at`, a piece at a time, over all cores.

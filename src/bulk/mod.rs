@@ -17,6 +17,7 @@
 //! returns within one chunk's time of being told.
 
 mod gather;
+mod pages;
 mod scan;
 mod sequence;
 
@@ -27,7 +28,7 @@ use rayon::prelude::*;
 use crate::error::{CoreError, CoreResult};
 use crate::schedule::Kernel;
 
-pub use gather::{gather_until, StepCount};
+pub use gather::{gather, gather_until, StepCount};
 pub use scan::{epoch_of, Scan};
 pub use sequence::Sequence;
 
@@ -395,7 +396,7 @@ mod tests {
                 let mut steps = scrambled(count, n as u64);
                 steps.extend([0, 0, 1, n as u64 - 1, 7, 7]);
                 let mut out = vec![0.0; steps.len()];
-                gather_until(kernel.deep_clone().unwrap(), &steps, &mut out, &Never).unwrap();
+                gather(kernel.deep_clone().unwrap(), &steps, &mut out).unwrap();
                 let expected: Vec<u64> =
                     steps.iter().map(|s| table[*s as usize].to_bits()).collect();
                 assert!(bits(&out) == expected, "{label}, {count} steps");
@@ -409,7 +410,7 @@ mod tests {
         let mut table = vec![0.0_f64; 3 * scan::BLOCK + 2];
         fill(stepped(cosine(77), 0), &mut table).unwrap();
         let mut out = [0.0; 3];
-        gather_until(stepped(cosine(77), 0), &steps, &mut out, &Never).unwrap();
+        gather(stepped(cosine(77), 0), &steps, &mut out).unwrap();
         let expected: Vec<u64> = steps.iter().map(|s| table[*s as usize].to_bits()).collect();
         assert_eq!(bits(&out), expected);
     }

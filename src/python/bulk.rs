@@ -393,21 +393,25 @@ fn gather_from<T: Element, S: bulk::StepCount>(
     horizon: usize,
 ) -> PyResult<()> {
     let py = sched.py();
+    let largest = horizon as u64 - 1;
     match source {
         Source::Detached(kernel) => {
             let inline = is_small(kernel.as_ref(), horizon.max(steps.len()));
             // The GIL held: `steps` is the caller's array, read in place.
             interrupt::run_holding_gil(py, inline, |stop| {
-                bulk::gather_until(kernel, steps, out, stop)
+                bulk::gather_until(kernel, steps, largest, out, stop)
             })
         }
-        Source::Attached(kernel) => Ok(bulk::gather_until(kernel, steps, out, &PythonSignals)?),
+        Source::Attached(kernel) => {
+            let signals = &PythonSignals;
+            Ok(bulk::gather_until(kernel, steps, largest, out, signals)?)
+        }
         Source::Python => {
             // Visit the steps in order, handing each value to the positions asking for it.
             let mut order: Vec<usize> = (0..steps.len()).collect();
             order.sort_unstable_by_key(|&p| steps[p].count());
             let mut next = 0;
-            step_python_copy(sched, horizon - 1, |step, value| {
+            step_python_copy(sched, largest as usize, |step, value| {
                 while next < order.len() && steps[order[next]].count() == step as u64 {
                     out[order[next]] = T::from_f64(value);
                     next += 1;
