@@ -65,7 +65,7 @@ ci: ## everything CI runs (.ci/run): lint, cargo test, `make wheel`, aarch64 smo
 	done
 
 .PHONY: cargo-test
-cargo-test: ## the Rust unit tests (cargo test), and exact_simd's pow against libm on 10^8 inputs (release)
+cargo-test: ## the Rust unit tests (cargo test), and exact_simd's pow and exp against libm on 10^8 inputs each (release)
 	cargo test
 	cargo test --release --lib exact_simd_big -- --ignored --nocapture
 

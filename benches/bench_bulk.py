@@ -5,6 +5,8 @@
   exact fill split over every core costs at best);
 - ``CosineAnnealingDecay``'s recurrence (scanned) against its closed-form sibling (the same
   cosine under ``LinearWarmup``, evaluated by epoch), NumPy's closed form and the libm floor;
+- ``NaturalExpDecay``'s ``precompute(1M)`` (one ``exp`` per step) against NumPy's formula and
+  the libm floor;
 - ``lr_at`` of 1M random steps against ``precompute(1M)`` of the same schedule;
 - ``precompute_many`` of 1,000 schedules x 10K steps against a Python loop of ``precompute``.
 
@@ -64,9 +66,27 @@ def libm_cos_per_core(n: int) -> np.ndarray:
     return _fastwarmup._libm_cos(np.pi * np.arange(n // CORES, dtype=np.float64) / COSINE_T_MAX)
 
 
+def libm_exp_per_core(n: int) -> np.ndarray:
+    """libm's ``exp`` on the natural-exponential schedule's exponents, one thread, ``n / cores``
+    of them."""
+    return _fastwarmup._libm_exp(-NATURAL_EXP_GAMMA * np.arange(n // CORES, dtype=np.float64))
+
+
+NATURAL_EXP_GAMMA = 1e-5
+
+
+def natural_exp(module):
+    """``NaturalExpDecay(0.1, gamma=1e-5)``: ``0.1 * exp(-1e-5 * e)``, one ``exp`` per step."""
+    return module.NaturalExpDecay(0.1, NATURAL_EXP_GAMMA)
+
+
+def natural_exp_numpy(n: int) -> np.ndarray:
+    return 0.1 * np.exp(-NATURAL_EXP_GAMMA * np.arange(n, dtype=np.float64))
+
+
 def test_bulk_tables_match_paddle(plr) -> None:
     n = 40_000
-    for build in (seed, cosine_recurrence, cosine_closed_form):
+    for build in (seed, cosine_recurrence, cosine_closed_form, natural_exp):
         assert np.array_equal(build(lr).precompute(n), step_loop(build(plr), n))
     assert WARMUP < n
 
@@ -100,6 +120,18 @@ def test_recurrence_precompute(benchmark, impl) -> None:
         "closed_form_sibling": lambda: cosine_closed_form(lr).precompute(n),
         "numpy": lambda: cosine_numpy(n),
         "libm_floor_per_core": lambda: libm_cos_per_core(n),
+    }[impl]
+    benchmark(run)
+
+
+@pytest.mark.parametrize("impl", ["fastwarmup", "numpy", "libm_floor_per_core"])
+def test_natural_exp_precompute(benchmark, impl) -> None:
+    benchmark.group = "bulk: NaturalExpDecay precompute(1M)"
+    n = scaled(benchmark, 1_000_000, 5_000)
+    run = {
+        "fastwarmup": lambda: natural_exp(lr).precompute(n),
+        "numpy": lambda: natural_exp_numpy(n),
+        "libm_floor_per_core": lambda: libm_exp_per_core(n),
     }[impl]
     benchmark(run)
 

@@ -345,3 +345,19 @@ def test_precompute_many_reports_the_first_failing_row() -> None:
         fw_many([rust_row, Failing(0.1)], 30)
     with pytest.raises(KeyError, match="row 1"):
         fw_many([Failing(0.1), rust_row], 30)
+
+
+def test_the_benchmark_floors_are_libm() -> None:
+    """``_libm_pow``, ``_libm_cos`` and ``_libm_exp`` (the bulk benchmarks' floors) return what
+    CPython's ``**``, ``math.cos`` and ``math.exp`` return, bit for bit."""
+    import math
+
+    from fastwarmup import _fastwarmup as native
+
+    rng = np.random.default_rng(11)
+    x = np.concatenate([rng.uniform(0.0, 1.0, 2000), rng.uniform(-700.0, 700.0, 2000)])
+    powers = native._libm_pow(np.abs(x), 0.9)
+    assert [float(v) for v in powers] == [abs(float(v)) ** 0.9 for v in x]
+    assert [float(v) for v in native._libm_cos(x)] == [math.cos(float(v)) for v in x]
+    exps = native._libm_exp(x)
+    assert [float(v) for v in exps] == [math.exp(float(v)) for v in x]

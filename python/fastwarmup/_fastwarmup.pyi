@@ -45,6 +45,7 @@ __all__ = [
     "_NoOp",
     "__version__",
     "_libm_cos",
+    "_libm_exp",
     "_libm_pow",
     "_set_state",
     "precompute_many",
@@ -81,6 +82,9 @@ def _libm_pow(x: npt.NDArray[np.float64], y: float) -> npt.NDArray[np.float64]:
 
 def _libm_cos(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """``cos(x[i])`` by the platform libm's ``cos``, one thread (a benchmark floor)."""
+
+def _libm_exp(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """``exp(x[i])`` by the platform libm's ``exp``, one thread (a benchmark floor)."""
 
 def _set_state(obj: LRScheduler, state: tuple[Any, Any]) -> None:
     """Unpickle a scheduler (the state setter of ``LRScheduler.__reduce__``)."""

@@ -23,12 +23,8 @@
 //!      (polynomial rounding `2^-77`, truncation `r^9/9 < 2^-75.2`, 7 rounded additions of
 //!      terms below `2^-24`: `2^-74.2`, neglected `rlo r^3`: `2^-77`).
 //!    - `z = y log x` as a normalised double-double `zh + zl` (error `|y| 2^-73 + |z| 2^-105`).
-//!    - `e^z = 2^(e + j/128) e^(r2h) e^(r2l)`: `kd = round(zh * INV)`, with `INV <= 1/C_HI`
-//!      so that `r2h = zh - kd*C_HI` is exact (Sterbenz; `kd*C_HI` exact, `C_HI` has 36 bits),
-//!      `|r2h| <= 2^-8.5`; `r2l = zl - kd*C_LO`, `|r2l| <= 2^-27`, `e^r2l - 1 = r2l + r2l^2/2`;
-//!      `e^r2h - 1 - r2h` by Taylor to degree 6 (truncation `< 2^-71.7`); `2^(j/128)` as hi and
-//!      relative lo; the result `sc (1 + r2h + G)` summed with an exact `fma` product and
-//!      Fast2Sum into `H + L`. Relative error of this stage `<= 2^-67.6`.
+//!    - `e^z` by the exp stage shared with [`exp_exact`] (see "The exp stage" below): relative
+//!      error `<= 2^-67.6`.
 //!    - Total: `e_ours <= 2^-14.6 + |y| 2^-20 + |z| 2^-52` ULP (`ULP = ulp(H)`; a relative
 //!      error `d` is at most `d 2^53` ULP). The code uses `2^-12 + |y| 2^-16 + |z| 2^-48`.
 //! 2. glibc's pow (since 2.28; the ARM optimized-routines code) states in
@@ -54,22 +50,74 @@
 //! per lane and transposed (faster than `vgatherqpd` on Zen); rejected lanes are recomputed
 //! after each 512-element block so the vector loop has no calls or data-dependent branches.
 //!
+//! # `exp_exact`
+//!
+//! [`exp_exact`] writes `x[i].exp()` for every `i`: the bits of the platform `exp` (glibc's,
+//! what CPython's `math.exp` calls), by the same method.
+//!
+//! 1. The exp stage below at `zh = x`, `zl = 0`: `o = H + L` within `e_ours <= 2^-14.6` ULP of
+//!    `e^x` (relative error `2^-67.6`, times `2^53`); the code uses `2^-12`.
+//! 2. glibc's exp (since 2.28; `sysdeps/ieee754/dbl-64/e_exp.c`, the same ARM
+//!    optimized-routines code as the exp inside pow) is the `ulperr_exp` quoted above: 0.509 ULP
+//!    (0.511 without fma; `e_exp.c`: "worst case error is less than 0.5+1.11/N+(abs poly error *
+//!    2^53) ulp", `N = 128`), for every normal result (its `specialcase` path, `|x| > 512`,
+//!    scales the same arithmetic by a power of two while the result is normal). We use
+//!    `e_g = 0.02` (2x slack). Measured (`exact_simd_big_exp`, 6.5*10^6 lanes with normal
+//!    results): max `|g - t|` = 0.5074 ULP.
+//! 3. The midpoint test of `pow_exact` with margin `e_g + e_ours = 0.02 + 2^-12` ULP. Lanes
+//!    failing it, lanes where `H` is a power of two (`x` near `k ln2`, `|x| < 2^-53`, `x = 0`),
+//!    and lanes with `x` outside `[-708.3, 709.75]` (where results are normal and finite) or NaN
+//!    are recomputed with the scalar `exp`, except `x <= -746` (and `-inf`), where the result is
+//!    `+0`: glibc returns `+0` for `x <= -1024` (`__math_uflow (0)`) and for `-inf`; in between
+//!    its `specialcase` computes `e^x 2^1022 < 0.22 * 2^-52` with a relative error near
+//!    `2^-60`, adds it to 1 (giving 1) and returns `(1 - 1) * 2^-1022 = +0` (`e^x` is below
+//!    a quarter of the smallest subnormal, so no `exp` within one subnormal ULP returns other
+//!    than `+0`). The fallback rate is about `2 (e_g + e_ours)` where the result is normal:
+//!    3.6% for `x = -0.1 e`, `e < 7084`; 0.063% over `e < 10^6` (from `e = 7460` on,
+//!    `x <= -746`, the lanes are `+0`).
+//!
+//! Speed (single thread, same machine, test `exact_simd_bench_exp`): `x = -0.1 e`, `e < 7084`
+//! (normal results): ~2.5 ns/element against ~4.8 ns/element for the scalar `exp` loop;
+//! `e < 10^6` (mostly `+0`): ~2.9 against ~9.1 (glibc's underflow path sets `errno`).
+//!
+//! # The exp stage
+//!
+//! `e^(zh + zl)` for a double-double `zh + zl` (`|zl| <= ulp(zh)`, or `zl = 0`),
+//! `|zh| <= 709.75`: `e^z = 2^(e + j/128) e^(r2h) e^(r2l)`, `kd = 128 e + j = round(zh * INV)`,
+//! with `INV <= 1/C_HI` so that `r2h = zh - kd*C_HI` is exact (Sterbenz; `kd*C_HI` exact for
+//! `|kd| < 2^17`, `C_HI` has 36 bits), `|r2h| <= 2^-8.5`; `r2l = zl - kd*C_LO`, `|r2l| <= 2^-27`
+//! (`|kd C_LO| < 2^-29`; `kd (C_HI + C_LO)` within `2^-82` of `kd ln2/128`),
+//! `e^r2l - 1 = r2l + r2l^2/2`; `e^r2h - 1 - r2h` by Taylor to degree 6 (truncation
+//! `< 2^-71.7`); `2^(j/128)` as hi and relative lo; the result `sc (1 + r2h + G)` summed with an
+//! exact `fma` product and Fast2Sum into `H' + L'`. Relative error `<= 2^-67.6`. For exp (`zh`
+//! in `[-708.3, 709.75]`, others rejected and computed clamped) the power of two is split,
+//! `2^e = 2^(e1) 2^(e2)` with `e1, e2` in `[-512, 512]`: `sc = 2^(j/128) 2^(e1)`, so every
+//! intermediate is a normal double whatever `e`; the midpoint test runs on `H' + L'` (the same
+//! test as on `H + L`: the scaling is by a power of two), and `H = H' 2^(e2)`, exact as `H` is
+//! normal (`e^-708.3 > 1.1 * 2^-1022`). pow (`|z| < 600`) uses `e2 = 0`.
+//!
 //! ## Gating
 //!
-//! [`pow_is_vectorised`] (decided once, cached in a `OnceLock`): x86_64 with `avx2` and `fma`
-//! at run time, glibc >= 2.28 (`gnu_get_libc_version`: the pow the bound is stated for), and a
-//! start-up self-check (4000 inputs x 14 exponents, including exact cases, midpoints, values
-//! near 1, powers of two and specials) agreeing bit for bit with `powf`. Anywhere else (other
-//! arch, musl, failed check) `pow_exact` is the scalar loop.
+//! [`pow_is_vectorised`] and [`exp_is_vectorised`] (each decided once, cached in a `OnceLock`):
+//! x86_64 with `avx2` and `fma` at run time, glibc >= 2.28 (`gnu_get_libc_version`: the pow and
+//! exp the bounds are stated for), and a start-up self-check agreeing bit for bit with libm
+//! (pow: 4000 inputs x 14 exponents, including exact cases, midpoints, values near 1, powers of
+//! two and specials; exp: 5000 inputs: schedule exponents `-gamma e`, integers, `k ln2`, tiny,
+//! subnormal, thresholds, specials). Anywhere else (other arch, musl, failed check)
+//! `pow_exact` and `exp_exact` are scalar loops.
 //!
 //! ## Tests
 //!
-//! `cargo test exact_simd`: ~200k random and edge inputs bit for bit against `powf`, through
-//! the kernel directly and through `pow_exact`. `cargo test --release exact_simd --
-//! --ignored --nocapture`: `exact_simd_big` (1.05*10^8 inputs: uniform and log-uniform `x`,
-//! `x` near 1 on both sides, `1 - t/d`, powers of two, subnormals, arbitrary bit patterns,
-//! `y` = 0.9, 2, integers, 0.5..10, -10..10, tiny and huge; plus specials x specials, ~7 s),
-//! `exact_simd_glibc_error` (the empirical glibc error above) and `exact_simd_bench`.
+//! `cargo test exact_simd`: ~200k random and edge inputs bit for bit against `powf`, and ~250k
+//! against `exp`, through the kernels directly and through `pow_exact` / `exp_exact`.
+//! `cargo test --release exact_simd_big -- --ignored --nocapture`: `exact_simd_big`
+//! (1.05*10^8 inputs: uniform and log-uniform `x`, `x` near 1 on both sides, `1 - t/d`, powers
+//! of two, subnormals, arbitrary bit patterns, `y` = 0.9, 2, integers, 0.5..10, -10..10, tiny and
+//! huge; plus specials x specials, ~7 s) and `exact_simd_big_exp` (1.05*10^8 inputs: uniform in
+//! `[-745, 710]`, `-gamma e` for six gammas and `e <= 10^7`, tiny and subnormal, integers, near
+//! the overflow and underflow thresholds, `k ln2`, arbitrary bit patterns, specials; it also
+//! measures glibc's exp error). `exact_simd_glibc_error` (the empirical glibc pow error above)
+//! and `exact_simd_bench` / `exact_simd_bench_exp` are ignored tests too.
 #![allow(unsafe_code)]
 
 #[cfg(target_arch = "x86_64")]
@@ -89,10 +137,47 @@ pub fn pow_exact(x: &[f64], y: f64, out: &mut [f64]) {
     pow_scalar(x, y, out);
 }
 
+/// Writes `x[i].exp()` into `out[i]`, bit for bit, for `i < min(x.len(), out.len())`
+/// (callers pass equal lengths). Vectorised when [`exp_is_vectorised`] is true.
+pub fn exp_exact(x: &[f64], out: &mut [f64]) {
+    debug_assert_eq!(x.len(), out.len());
+    #[cfg(target_arch = "x86_64")]
+    if exp_is_vectorised() {
+        avx2::exp_exact_checked(x, out);
+        return;
+    }
+    exp_scalar(x, out);
+}
+
 /// True when [`pow_exact`] uses the AVX2 kernel (see the module docs for the conditions).
 pub fn pow_is_vectorised() -> bool {
     static DECISION: OnceLock<bool> = OnceLock::new();
-    *DECISION.get_or_init(decide)
+    *DECISION.get_or_init(|| {
+        #[cfg(target_arch = "x86_64")]
+        {
+            platform_is_suitable() && self_check_pow()
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
+        }
+    })
+}
+
+/// True when [`exp_exact`] uses the AVX2 kernel (the conditions of [`pow_is_vectorised`], with
+/// its own self-check).
+pub fn exp_is_vectorised() -> bool {
+    static DECISION: OnceLock<bool> = OnceLock::new();
+    *DECISION.get_or_init(|| {
+        #[cfg(target_arch = "x86_64")]
+        {
+            platform_is_suitable() && self_check_exp()
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
+        }
+    })
 }
 
 fn pow_scalar(x: &[f64], y: f64, out: &mut [f64]) {
@@ -101,28 +186,24 @@ fn pow_scalar(x: &[f64], y: f64, out: &mut [f64]) {
     }
 }
 
-fn decide() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if !(std::arch::is_x86_feature_detected!("avx2")
-            && std::arch::is_x86_feature_detected!("fma"))
-        {
-            return false;
-        }
-        if !glibc_pow_is_modern() {
-            return false;
-        }
-        self_check()
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
+fn exp_scalar(x: &[f64], out: &mut [f64]) {
+    for (o, &xi) in out.iter_mut().zip(x) {
+        *o = xi.exp();
     }
 }
 
-/// glibc >= 2.28 (the ARM optimized-routines pow whose error bound the kernel relies on).
+/// The conditions both kernels share: avx2 and fma at run time, and glibc >= 2.28.
+#[cfg(target_arch = "x86_64")]
+fn platform_is_suitable() -> bool {
+    std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("fma")
+        && glibc_is_modern()
+}
+
+/// glibc >= 2.28 (the ARM optimized-routines pow and exp whose error bounds the kernels rely
+/// on).
 #[cfg(all(target_arch = "x86_64", target_os = "linux", target_env = "gnu"))]
-fn glibc_pow_is_modern() -> bool {
+fn glibc_is_modern() -> bool {
     extern "C" {
         fn gnu_get_libc_version() -> *const std::ffi::c_char;
     }
@@ -139,7 +220,7 @@ fn glibc_pow_is_modern() -> bool {
     target_arch = "x86_64",
     not(all(target_os = "linux", target_env = "gnu"))
 ))]
-fn glibc_pow_is_modern() -> bool {
+fn glibc_is_modern() -> bool {
     false
 }
 
@@ -213,7 +294,7 @@ const PROBE_YS: [f64; 14] = [
 ];
 
 #[cfg(target_arch = "x86_64")]
-fn self_check() -> bool {
+fn self_check_pow() -> bool {
     let xs = probe_xs();
     let mut got = vec![0.0; xs.len()];
     for y in PROBE_YS {
@@ -227,6 +308,84 @@ fn self_check() -> bool {
         }
     }
     true
+}
+
+/// Deterministic probe inputs for `exp`: the self-check's and the tests' hard and typical cases.
+#[cfg_attr(not(any(target_arch = "x86_64", test)), allow(dead_code))]
+fn probe_exp_xs() -> Vec<f64> {
+    let mut xs = Vec::with_capacity(5000);
+    // Schedule exponents -gamma * e.
+    for gamma in [1e-6, 1e-3, 0.01, 0.1, 0.5, 0.9, 1.0, 3.0] {
+        for e in 0..200 {
+            xs.push(-gamma * f64::from(e));
+        }
+        xs.push(-gamma * 1e4);
+        xs.push(-gamma * 1e6);
+    }
+    // Integers over the whole range, k ln2 (results at powers of two) and its neighbours.
+    for k in -746..=710 {
+        xs.push(f64::from(k));
+    }
+    for k in -1075..=1024 {
+        if k % 5 == 0 || (-8..=8).contains(&k) {
+            let v = f64::from(k) * std::f64::consts::LN_2;
+            xs.extend_from_slice(&[v, f64::from_bits(v.to_bits() + 1), -v]);
+        }
+    }
+    // Tiny magnitudes around 2^-53 and subnormals; the overflow and underflow thresholds.
+    for k in 0..60 {
+        let t = 2f64.powi(-30 - k);
+        xs.extend_from_slice(&[t, -t, t * 1.5, -t * 1.5]);
+    }
+    for v in [
+        709.782_712_893_384,
+        709.75,
+        709.0,
+        -708.396_418_532_264_1,
+        -708.0,
+        -745.133_219_101_941_1,
+    ] {
+        xs.extend_from_slice(&[
+            v,
+            f64::from_bits(v.to_bits() - 1),
+            f64::from_bits(v.to_bits() + 1),
+        ]);
+    }
+    // Special values.
+    xs.extend_from_slice(&[
+        0.0,
+        -0.0,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        f64::MIN_POSITIVE,
+        -f64::MIN_POSITIVE,
+        5e-324,
+        -5e-324,
+        f64::MAX,
+        -f64::MAX,
+        1e300,
+        -1e300,
+    ]);
+    // Pseudo-random x in [-745, 710] (xorshift, fixed seed).
+    let mut s = 0x9E37_79B9_7F4A_7C15_u64;
+    while xs.len() < 5000 {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        xs.push(-745.0 + 1455.0 * ((s >> 11) as f64 / (1u64 << 53) as f64));
+    }
+    xs
+}
+
+#[cfg(target_arch = "x86_64")]
+fn self_check_exp() -> bool {
+    let xs = probe_exp_xs();
+    let mut got = vec![0.0; xs.len()];
+    avx2::exp_exact_checked(&xs, &mut got);
+    xs.iter()
+        .zip(&got)
+        .all(|(&x, &g)| x.exp().to_bits() == g.to_bits())
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -274,6 +433,16 @@ mod avx2 {
     const MARGIN_PER_Y: f64 = 1.0 / 65536.0;
     /// Lanes with `|y log x| >= Z_MAX` fall back (keeps every intermediate normal).
     const Z_MAX: f64 = 600.0;
+    /// exp's margin, in ULP: glibc's `0.509 - 0.5` (0.511 without fma) taken as 0.02, plus
+    /// `2^-12` for the exp stage (`2^-14.6`).
+    const EXP_MARGIN_ULP: f64 = 0.02 + 1.0 / 4096.0;
+    /// The wide exp stage rejects `zh` outside `[EXP_Z_MIN, EXP_Z_MAX]`: results are normal
+    /// finite doubles (`e^EXP_Z_MIN > 1.1 * 2^-1022`), `|kd| = |round(zh 128/ln2)| < 2^17`
+    /// (`kd*C_HI` exact, the exponent split in range).
+    const EXP_Z_MAX: f64 = 709.75;
+    const EXP_Z_MIN: f64 = -708.3;
+    /// `exp(x)` is `+0` for `x <= EXP_ZERO_AT` (`e^-746 < 0.22 * 2^-1074`).
+    const EXP_ZERO_AT: f64 = -746.0;
 
     /// The vector path with its per-lane fallback; correct for any input once the gate passed
     /// (the gate guarantees avx2 + fma, checked again here so the function stays sound).
@@ -296,6 +465,24 @@ mod avx2 {
         unsafe { pow_avx2(x, y, out) }
     }
 
+    /// The exp vector path with its per-lane fallback (as [`pow_exact_checked`]).
+    pub(super) fn exp_exact_checked(x: &[f64], out: &mut [f64]) {
+        if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+            // SAFETY: avx2 and fma were detected at run time just above.
+            unsafe { exp_avx2(x, out) };
+        } else {
+            super::exp_scalar(x, out);
+        }
+    }
+
+    /// Like [`exp_exact_checked`], returning how many lanes took the scalar fallback.
+    #[cfg(test)]
+    pub(super) fn exp_exact_counting(x: &[f64], out: &mut [f64]) -> usize {
+        assert!(is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma"));
+        // SAFETY: avx2 and fma were detected at run time just above.
+        unsafe { exp_avx2(x, out) }
+    }
+
     /// Elements per block; the fallback lanes of a block are recomputed after the block, so
     /// the vector loop has no calls and no data-dependent branches.
     const BLOCK: usize = 512;
@@ -315,6 +502,13 @@ mod avx2 {
         // SAFETY: x is 4 readable f64s.
         let xv = unsafe { _mm256_loadu_pd(x.as_ptr()) };
         let (h, l, ok) = pow4(xv, _mm256_set1_pd(y), base_margin);
+        unpack(h, l, ok)
+    }
+
+    /// `(H, L, ok)` as arrays.
+    #[cfg(test)]
+    #[target_feature(enable = "avx2")]
+    fn unpack(h: __m256d, l: __m256d, ok: __m256d) -> ([f64; 4], [f64; 4], [bool; 4]) {
         let (mut hs, mut ls) = ([0.0; 4], [0.0; 4]);
         // SAFETY: hs and ls are 4 writable f64s each.
         unsafe {
@@ -325,12 +519,93 @@ mod avx2 {
         (hs, ls, [0, 1, 2, 3].map(|i| m & (1 << i) != 0))
     }
 
+    /// `(H, L, ok)` of the exp kernel for 4 inputs, bypassing the fallback.
+    #[cfg(test)]
+    pub(super) fn exp_parts(x: [f64; 4]) -> ([f64; 4], [f64; 4], [bool; 4]) {
+        assert!(is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma"));
+        // SAFETY: avx2 and fma were detected at run time just above.
+        unsafe { exp_parts_avx2(x) }
+    }
+
+    #[cfg(test)]
+    #[target_feature(enable = "avx2,fma")]
+    fn exp_parts_avx2(x: [f64; 4]) -> ([f64; 4], [f64; 4], [bool; 4]) {
+        // SAFETY: x is 4 readable f64s.
+        let xv = unsafe { _mm256_loadu_pd(x.as_ptr()) };
+        let (h, l, ok) = exp4(xv);
+        unpack(h, l, ok)
+    }
+
+    /// A 4-lane kernel and its scalar reference: what [`blocks`] runs.
+    trait Lanes {
+        /// `(H, ok)` for four inputs: `H` is the scalar function's result in every lane where
+        /// `ok` is all ones.
+        ///
+        /// # Safety
+        ///
+        /// The CPU must support avx2 and fma.
+        unsafe fn vector(&self, x: __m256d) -> (__m256d, __m256d);
+        /// The scalar reference (the libm function itself).
+        fn scalar(&self, x: f64) -> f64;
+    }
+
+    /// `x.powf(y)`.
+    struct Pow {
+        y: f64,
+        yv: __m256d,
+        base_margin: __m256d,
+    }
+
+    impl Lanes for Pow {
+        #[inline]
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn vector(&self, x: __m256d) -> (__m256d, __m256d) {
+            let (h, _, ok) = pow4(x, self.yv, self.base_margin);
+            (h, ok)
+        }
+        #[inline]
+        fn scalar(&self, x: f64) -> f64 {
+            x.powf(self.y)
+        }
+    }
+
+    /// `x.exp()`.
+    struct Exp;
+
+    impl Lanes for Exp {
+        #[inline]
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn vector(&self, x: __m256d) -> (__m256d, __m256d) {
+            let (h, _, ok) = exp4(x);
+            (h, ok)
+        }
+        #[inline]
+        fn scalar(&self, x: f64) -> f64 {
+            x.exp()
+        }
+    }
+
     #[target_feature(enable = "avx2,fma")]
     fn pow_avx2(x: &[f64], y: f64, out: &mut [f64]) -> usize {
+        let kernel = Pow {
+            y,
+            yv: _mm256_set1_pd(y),
+            base_margin: _mm256_set1_pd(MARGIN_ULP + y.abs() * MARGIN_PER_Y),
+        };
+        blocks(&kernel, x, out)
+    }
+
+    #[target_feature(enable = "avx2,fma")]
+    fn exp_avx2(x: &[f64], out: &mut [f64]) -> usize {
+        blocks(&Exp, x, out)
+    }
+
+    /// `out[i] = f(x[i])` by `kernel`, the rejected lanes recomputed with its scalar reference
+    /// after each block; returns how many lanes were.
+    #[target_feature(enable = "avx2,fma")]
+    fn blocks<K: Lanes>(kernel: &K, x: &[f64], out: &mut [f64]) -> usize {
         let n = x.len().min(out.len());
         let (x, out) = (&x[..n], &mut out[..n]);
-        let yv = _mm256_set1_pd(y);
-        let base_margin = _mm256_set1_pd(MARGIN_ULP + y.abs() * MARGIN_PER_Y);
         let mut fallbacks = 0;
         let mut redo = [0u16; BLOCK];
         for (xb, ob) in x.chunks(BLOCK).zip(out.chunks_mut(BLOCK)) {
@@ -346,8 +621,9 @@ mod avx2 {
                         _mm256_loadu_pd(xs.as_ptr().add(4)),
                     )
                 };
-                let (ha, _, oka) = pow4(xa, yv, base_margin);
-                let (hb, _, okb) = pow4(xb, yv, base_margin);
+                // SAFETY: this function is compiled for avx2 and fma, so its caller ensured
+                // the CPU has them.
+                let ((ha, oka), (hb, okb)) = unsafe { (kernel.vector(xa), kernel.vector(xb)) };
                 // SAFETY: os has exactly 8 elements; storeu writes os[0..4] and os[4..8] and
                 // has no alignment requirement.
                 unsafe {
@@ -362,12 +638,12 @@ mod avx2 {
                 }
             }
             for (o, &xi) in oc.into_remainder().iter_mut().zip(xc.remainder()) {
-                *o = xi.powf(y);
+                *o = kernel.scalar(xi);
                 fallbacks += 1;
             }
             for &i in &redo[..cnt] {
                 let i = usize::from(i);
-                ob[i] = xb[i].powf(y);
+                ob[i] = kernel.scalar(xb[i]);
             }
             fallbacks += cnt;
         }
@@ -519,9 +795,52 @@ mod avx2 {
         // |yl| <= |yh|: |lo| <= 2^-24 while |hi| >= 2^-17 unless k == 0 on the centre interval,
         // where lo is below 2^-7 |hi| (p ~ r^3/3, rounding errors of hi).
         let (zh, zl) = fast_two_sum(yh, yl);
-        let sign = _mm256_set1_pd(-0.0);
-        let zabs = _mm256_andnot_pd(sign, zh);
+        let zabs = _mm256_andnot_pd(_mm256_set1_pd(-0.0), zh);
         let ok_z = _mm256_cmp_pd::<_CMP_LT_OQ>(zabs, _mm256_set1_pd(Z_MAX));
+
+        // ---- e^z, accepted iff |L| <= (0.5 - margin) ulp(H), H not a power of two ----
+        let margin = _mm256_fmadd_pd(zabs, _mm256_set1_pd(MARGIN_PER_Z), base_margin);
+        let (h, l, ok_e) = exp_stage::<false>(zh, zl, margin);
+        let ok = _mm256_and_pd(_mm256_and_pd(ok_z, ok_e), _mm256_castsi256_pd(ok_x));
+        (h, l, ok)
+    }
+
+    /// `(H, L, ok)` for `e^x`: `H` is glibc's `exp(x)` in every lane where `ok` is all ones.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn exp4(xv: __m256d) -> (__m256d, __m256d, __m256d) {
+        let (h, l, ok) = exp_stage::<true>(xv, _mm256_setzero_pd(), _mm256_set1_pd(EXP_MARGIN_ULP));
+        // x <= EXP_ZERO_AT (-inf included): glibc returns +0 (module docs).
+        let zero = _mm256_cmp_pd::<_CMP_LE_OQ>(xv, _mm256_set1_pd(EXP_ZERO_AT));
+        (_mm256_andnot_pd(zero, h), l, _mm256_or_pd(ok, zero))
+    }
+
+    /// The exp stage (module docs): `(H, L, ok)` with `H + L` approximating `e^(zh + zl)`
+    /// within a relative `2^-67.6`, `H = RN(H + L)`; `ok` is all ones where `H` is not a power
+    /// of two and `|L| <= (0.5 - margin) ulp(H)` (`margin` in ULP): then `H` is the only double
+    /// within `0.5 + margin - e_ours` ULP of `e^(zh + zl)`. `WIDE` (exp): also where `zh` is in
+    /// `[EXP_Z_MIN, EXP_Z_MAX]` (so `H` is a normal double), the power of two split so that
+    /// every intermediate is normal; `L` is exact where `L` is normal (only the tests read
+    /// it). Not `WIDE` (pow): the caller rejects `|zh| >= Z_MAX` itself.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    #[allow(clippy::similar_names)]
+    fn exp_stage<const WIDE: bool>(
+        zh: __m256d,
+        zl: __m256d,
+        margin: __m256d,
+    ) -> (__m256d, __m256d, __m256d) {
+        // WIDE: rejected lanes compute with zh clamped (NaN becomes EXP_Z_MAX), so nothing is
+        // subnormal (slow) or out of range.
+        let (zh, ok_z) = if WIDE {
+            let clamped = _mm256_max_pd(
+                _mm256_min_pd(zh, _mm256_set1_pd(EXP_Z_MAX)),
+                _mm256_set1_pd(EXP_Z_MIN),
+            );
+            (clamped, _mm256_cmp_pd::<_CMP_EQ_OQ>(clamped, zh))
+        } else {
+            (zh, zh)
+        };
 
         // ---- e^z = 2^(kd/128) e^(r2) ----
         let shift = _mm256_set1_pd(6_755_399_441_055_744.0); // 1.5 * 2^52
@@ -529,13 +848,33 @@ mod avx2 {
         let kd2 = _mm256_sub_pd(tk, shift);
         let ki = _mm256_sub_epi64(_mm256_castpd_si256(tk), _mm256_castpd_si256(shift));
         let j = _mm256_and_si256(ki, splat_i(127));
-        // floor(ki / 128) + 1023 (ki + 1023*128 > 0 for |z| < 600).
-        let eb = _mm256_srli_epi64::<7>(_mm256_add_epi64(ki, splat_i(1023 << 7)));
         let (thi, trel) = exp_rows(j);
-        let sc = _mm256_castsi256_pd(_mm256_sub_epi64(
-            _mm256_add_epi64(_mm256_castpd_si256(thi), _mm256_slli_epi64::<52>(eb)),
-            splat_i(1023 << 52),
-        ));
+        // sc = 2^(j/128)_hi 2^e1, `scale` = 2^e2, e1 + e2 = floor(ki / 128); thi in [1, 2).
+        let (sc, scale) = if WIDE {
+            // kk = floor(ki / 128) + 1024, in [0, 2048) for |ki| < 2^17 (|zh| <= 709.75).
+            // e1 = s1 - 512, s1 = kk >> 1 in [0, 1024); e2 = s2 - 512, s2 = kk - s1 in
+            // [0, 1024]: both factors normal.
+            let kk = _mm256_srli_epi64::<7>(_mm256_add_epi64(ki, splat_i(1024 << 7)));
+            let s1 = _mm256_srli_epi64::<1>(kk);
+            let s2 = _mm256_sub_epi64(kk, s1);
+            let sc = _mm256_castsi256_pd(_mm256_add_epi64(
+                _mm256_castpd_si256(thi),
+                _mm256_slli_epi64::<52>(_mm256_sub_epi64(s1, splat_i(512))),
+            ));
+            let scale = _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_add_epi64(
+                s2,
+                splat_i(1023 - 512),
+            )));
+            (sc, scale)
+        } else {
+            // e1 = floor(ki / 128) (ki + 1023*128 > 0 for |z| < 600), e2 = 0.
+            let eb = _mm256_srli_epi64::<7>(_mm256_add_epi64(ki, splat_i(1023 << 7)));
+            let sc = _mm256_castsi256_pd(_mm256_sub_epi64(
+                _mm256_add_epi64(_mm256_castpd_si256(thi), _mm256_slli_epi64::<52>(eb)),
+                splat_i(1023 << 52),
+            ));
+            (sc, _mm256_set1_pd(1.0))
+        };
         // r2 = z - kd ln2/128 = r2h + r2l. r2h = zh - kd*C_HI is exact: kd*C_HI is exact
         // (|kd| < 2^17, C_HI has 36 bits) and INV_LN2_128 * C_HI <= 1 makes kd != 0 imply
         // kd*C_HI/2 <= zh <= 2 kd*C_HI (Sterbenz). |r2h| <= 2^-8.5, |r2l| <= 2^-27.
@@ -555,7 +894,7 @@ mod avx2 {
         // m = trel + v (trel * v < 2^-80 dropped)
         let m = _mm256_add_pd(trel, v);
         let g = _mm256_fmadd_pd(m, _mm256_add_pd(r2h, f), _mm256_add_pd(f, m));
-        // sc (1 + r2h + G) = H + L
+        // sc (1 + r2h + G) = H' + L' (H' = H 2^-e2)
         let pp = _mm256_mul_pd(sc, r2h);
         let pe = _mm256_fmsub_pd(sc, r2h, pp);
         let qq = _mm256_mul_pd(sc, g);
@@ -564,8 +903,7 @@ mod avx2 {
         let h = _mm256_add_pd(h0, l0);
         let l = _mm256_sub_pd(l0, _mm256_sub_pd(h, h0)); // fast two-sum, |h0| >> |l0|
 
-        // ---- accept iff |L| <= (0.5 - margin) ulp(H) and H is not a power of two ----
-        let margin = _mm256_fmadd_pd(zabs, _mm256_set1_pd(MARGIN_PER_Z), base_margin);
+        // ---- accept iff |L'| <= (0.5 - margin) ulp(H') and H' is not a power of two ----
         let hb = _mm256_castpd_si256(h);
         let hexp = _mm256_castsi256_pd(_mm256_and_si256(hb, splat_i(0x7FF0_0000_0000_0000)));
         let ulp_unit = 2.220_446_049_250_313e-16; // 2^-52
@@ -575,14 +913,20 @@ mod avx2 {
             _mm256_set1_pd(0.5 * ulp_unit),
         );
         let thr = _mm256_mul_pd(hexp, w);
+        let sign = _mm256_set1_pd(-0.0);
         let ok_l = _mm256_cmp_pd::<_CMP_LE_OQ>(_mm256_andnot_pd(sign, l), thr);
         let mant_zero = _mm256_cmpeq_epi64(
             _mm256_and_si256(hb, splat_i(0x000F_FFFF_FFFF_FFFF)),
             _mm256_setzero_si256(),
         );
-        let ok_int = _mm256_andnot_si256(mant_zero, ok_x);
-        let ok = _mm256_and_pd(_mm256_and_pd(ok_z, ok_l), _mm256_castsi256_pd(ok_int));
-        (h, l, ok)
+        let ok = _mm256_andnot_pd(_mm256_castsi256_pd(mant_zero), ok_l);
+        if WIDE {
+            // H = H' 2^e2: exact, H is normal (zh in [EXP_Z_MIN, EXP_Z_MAX]).
+            let ok = _mm256_and_pd(ok, ok_z);
+            (_mm256_mul_pd(h, scale), _mm256_mul_pd(l, scale), ok)
+        } else {
+            (h, l, ok)
+        }
     }
 }
 

@@ -1,6 +1,8 @@
-//! Bit-identity of `pow_exact` with the scalar `powf`.
+//! Bit-identity of `pow_exact` with the scalar `powf`, and of `exp_exact` with `exp`.
 
-use super::{pow_exact, pow_is_vectorised, probe_xs, PROBE_YS};
+use super::{
+    exp_exact, exp_is_vectorised, pow_exact, pow_is_vectorised, probe_exp_xs, probe_xs, PROBE_YS,
+};
 
 /// xorshift64*, deterministic.
 struct Rng(u64);
@@ -128,10 +130,12 @@ fn special_ys() -> Vec<f64> {
 fn exact_simd_gate_passes_here() {
     #[cfg(all(target_arch = "x86_64", target_os = "linux", target_env = "gnu"))]
     if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
-        assert!(super::glibc_pow_is_modern());
+        assert!(super::glibc_is_modern());
         assert!(pow_is_vectorised());
+        assert!(exp_is_vectorised());
     }
     let _ = pow_is_vectorised();
+    let _ = exp_is_vectorised();
     assert_eq!(super::parse_version("2.36"), Some((2, 36)));
     assert_eq!(super::parse_version("2.28.9"), Some((2, 28)));
     assert_eq!(super::parse_version("x"), None);
@@ -341,4 +345,258 @@ fn exact_simd_glibc_error() {
     );
     // The kernel assumes glibc's error is below 0.5 + 0.02 + |z| 2^-13 ULP here (|z| < 15).
     assert!(worst < 0.52);
+}
+
+// ---- exp ----
+
+/// Runs the exp kernel directly (not through the gate) where it can, else `exp_exact`.
+/// Returns the number of fallback lanes (0 when the kernel is not available).
+fn run_exp(x: &[f64], out: &mut [f64]) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+            return super::avx2::exp_exact_counting(x, out);
+        }
+    }
+    exp_exact(x, out);
+    0
+}
+
+/// Panics on the first lane differing from `exp`; returns the fallback count.
+fn check_exp(x: &[f64], out: &mut [f64]) -> usize {
+    let fb = run_exp(x, out);
+    for (&xi, &o) in x.iter().zip(out.iter()) {
+        let want = xi.exp();
+        assert!(
+            want.to_bits() == o.to_bits(),
+            "exp({xi:e} [{:#018x}]) = {want:e} [{:#018x}], got {o:e} [{:#018x}]",
+            xi.to_bits(),
+            want.to_bits(),
+            o.to_bits()
+        );
+    }
+    // Also the public entry point.
+    let mut pub_out = vec![0.0; x.len()];
+    exp_exact(x, &mut pub_out);
+    assert!(pub_out
+        .iter()
+        .zip(out.iter())
+        .all(|(a, b)| a.to_bits() == b.to_bits()));
+    fb
+}
+
+/// The schedule rates of the tests (`-gamma * e`).
+const GAMMAS: [f64; 6] = [1e-6, 1e-3, 0.01, 0.1, 0.5, 0.9];
+
+/// Thresholds of `exp`: overflow, last normal result, the split limit, underflow to 0.
+const EXP_EDGES: [f64; 6] = [
+    709.782_712_893_384,
+    709.75,
+    -708.396_418_532_264_1,
+    -745.133_219_101_941_1,
+    -746.0,
+    -1024.0,
+];
+
+/// One exp input of kind `kind` (0..10); `i` is the index in its batch.
+fn exp_input(rng: &mut Rng, kind: u32, i: usize, batch: u32, n: usize) -> f64 {
+    let sign = |rng: &mut Rng, v: f64| if rng.next() & 1 == 0 { v } else { -v };
+    match kind {
+        0 | 1 => -745.0 + 1455.0 * rng.unit(),
+        // -gamma * e, random e <= 10^7.
+        2 | 3 => {
+            let g = GAMMAS[(rng.next() % 6) as usize];
+            -g * (rng.next() % 10_000_001) as f64
+        }
+        // -gamma * e, consecutive e from (batch / 10) * n.
+        4 => {
+            let g = GAMMAS[(batch / 10 % 6) as usize];
+            -g * (i + (batch / 10) as usize * n) as f64
+        }
+        // Tiny magnitudes and subnormals: any bit pattern below 2^-20.
+        5 => {
+            let v = f64::from_bits(rng.next() % 0x3EB0_0000_0000_0000);
+            sign(rng, v)
+        }
+        // Exact integers, and wide range beyond the underflow threshold.
+        6 => {
+            if rng.next() & 1 == 0 {
+                (rng.next() % 1457) as f64 - 746.0
+            } else {
+                -745.0 - 400.0 * rng.unit()
+            }
+        }
+        // Near the thresholds, within 2^24 ULP.
+        7 => {
+            let t = EXP_EDGES[(rng.next() % 6) as usize];
+            let d = rng.next() % (1 << 24);
+            if rng.next() & 1 == 0 {
+                f64::from_bits(t.to_bits() + d)
+            } else {
+                f64::from_bits(t.to_bits() - d)
+            }
+        }
+        // k ln2 (results near powers of two), within 64 ULP.
+        8 => {
+            let v = ((rng.next() % 2100) as f64 - 1075.0) * std::f64::consts::LN_2;
+            f64::from_bits(v.to_bits().wrapping_add(rng.next() % 128).wrapping_sub(64))
+        }
+        // Any bits: huge, tiny, NaN, infinities.
+        _ => f64::from_bits(rng.next()),
+    }
+}
+
+fn special_exp_xs() -> Vec<f64> {
+    let mut v = special_xs();
+    v.extend(probe_exp_xs());
+    v.extend_from_slice(&[
+        -f64::NAN,
+        f64::from_bits(0xFFF0_0000_0000_0001),
+        f64::EPSILON,
+        -f64::EPSILON,
+        f64::EPSILON / 2.0,
+        -f64::EPSILON / 2.0,
+        f64::EPSILON / 4.0,
+        -f64::EPSILON / 4.0,
+        1e-300,
+        -1e-300,
+    ]);
+    for t in EXP_EDGES {
+        for d in 0..64 {
+            v.push(f64::from_bits(t.to_bits() + d));
+            v.push(f64::from_bits(t.to_bits() - d));
+        }
+    }
+    v
+}
+
+#[test]
+fn exact_simd_exp_specials_and_random() {
+    let xs = special_exp_xs();
+    let mut out = vec![0.0; xs.len()];
+    check_exp(&xs, &mut out);
+    // 250k random, every kind.
+    let mut rng = Rng(0x0BAD_5EED_1234_5678);
+    let n = 10_000;
+    let mut x = vec![0.0; n];
+    let mut out = vec![0.0; n];
+    for batch in 0..25 {
+        for (i, xi) in x.iter_mut().enumerate() {
+            *xi = exp_input(&mut rng, batch % 10, i, batch, n);
+        }
+        check_exp(&x, &mut out);
+    }
+    // Length handling: lengths not a multiple of 4 or 8, empty.
+    for len in 0..17 {
+        let mut o = vec![0.0; len];
+        check_exp(&x[..len], &mut o);
+    }
+}
+
+/// More than 10^8 inputs; run with `cargo test --release exact_simd_big -- --ignored
+/// --nocapture`. Also measures glibc's exp error against `H + L` where the result is normal.
+#[test]
+#[ignore = "slow: 10^8 inputs, run in release"]
+fn exact_simd_big_exp() {
+    let start = std::time::Instant::now();
+    let mut rng = Rng(0xFEED_FACE_0DDB_A115);
+    let n = 1 << 20;
+    let mut x = vec![0.0; n];
+    let mut out = vec![0.0; n];
+    let (mut total, mut fallbacks) = (0usize, 0usize);
+    let batches: u32 = std::env::var("EXACT_SIMD_BATCHES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100);
+    #[cfg(target_arch = "x86_64")]
+    let measure = is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma");
+    let (mut worst, mut worst_at, mut measured) = (0.0f64, 0.0f64, 0usize);
+    for batch in 0..batches {
+        let kind = batch % 10;
+        for (i, xi) in x.iter_mut().enumerate() {
+            *xi = exp_input(&mut rng, kind, i, batch, n);
+        }
+        total += n;
+        fallbacks += check_exp(&x, &mut out);
+        #[cfg(target_arch = "x86_64")]
+        if measure && kind <= 4 {
+            for q in x[..1 << 18].chunks_exact(4) {
+                let q = [q[0], q[1], q[2], q[3]];
+                let (h, l, _) = super::avx2::exp_parts(q);
+                for k in 0..4 {
+                    let hb = h[k].to_bits();
+                    // Normal result, not a power of two (ulp(H) is then well defined).
+                    if !(q[k].abs() <= 700.0 && hb & 0x000F_FFFF_FFFF_FFFF != 0) {
+                        continue;
+                    }
+                    let ulp = f64::from_bits(hb & 0x7FF0_0000_0000_0000) * f64::EPSILON;
+                    let err = ((q[k].exp() - h[k]) - l[k]).abs() / ulp;
+                    measured += 1;
+                    if err > worst {
+                        worst = err;
+                        worst_at = q[k];
+                    }
+                }
+            }
+        }
+    }
+    let xs = special_exp_xs();
+    let mut o = vec![0.0; xs.len()];
+    total += xs.len();
+    fallbacks += check_exp(&xs, &mut o);
+    println!(
+        "exact_simd_big_exp: {total} inputs bit-identical in {:.1?}; fallback {:.3}%; \
+         glibc exp error over {measured} lanes: max {worst:.6} ULP at exp({worst_at:e})",
+        start.elapsed(),
+        100.0 * fallbacks as f64 / total as f64,
+    );
+    // The kernel assumes glibc's error is below 0.5 + 0.02 ULP.
+    assert!(worst < 0.52);
+}
+
+/// ns/element, single thread: `cargo test --release exact_simd_bench -- --ignored --nocapture`.
+#[test]
+#[ignore = "benchmark, run in release"]
+fn exact_simd_bench_exp() {
+    let n = 1_000_000;
+    let x: Vec<f64> = (0..n).map(|e| -0.1 * f64::from(e)).collect();
+    let normal = 7084; // -0.1 e > -708.39 (normal results) for e < 7084
+    let mut out = vec![0.0; x.len()];
+    let reps = 30;
+    // Minimum over repetitions: the machine is shared, the minimum is the least disturbed run.
+    let time = |x: &[f64], out: &mut [f64], f: &dyn Fn(&[f64], &mut [f64])| {
+        f(x, out);
+        let mut best = f64::INFINITY;
+        for _ in 0..reps {
+            let s = std::time::Instant::now();
+            f(std::hint::black_box(x), out);
+            std::hint::black_box(&*out);
+            best = best.min(s.elapsed().as_secs_f64());
+        }
+        best * 1e9 / x.len() as f64
+    };
+    let scalar = |x: &[f64], out: &mut [f64]| {
+        for (o, &xi) in out.iter_mut().zip(x) {
+            *o = xi.exp();
+        }
+    };
+    let public = |x: &[f64], out: &mut [f64]| exp_exact(x, out);
+    let mut report = Vec::new();
+    for (name, xs) in [("e < 10^6", &x[..]), ("e < 7084", &x[..normal])] {
+        let o = &mut out[..xs.len()];
+        let vector = time(xs, o, &public);
+        let scal = time(xs, o, &scalar);
+        let fb = run_exp(xs, o);
+        report.push(format!(
+            "\n  x = -0.1 e, {name}: exp_exact {vector:.2} ns/elem, scalar exp {scal:.2} ns/elem, \
+             speed-up {:.2}x, fallback {:.3}%",
+            scal / vector,
+            100.0 * fb as f64 / xs.len() as f64
+        ));
+    }
+    println!(
+        "exact_simd_bench_exp (vectorised={}):{}",
+        exp_is_vectorised(),
+        report.concat()
+    );
 }

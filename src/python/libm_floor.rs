@@ -1,6 +1,6 @@
-//! `_libm_pow` and `_libm_cos`: one thread looping over the platform libm's `pow` and `cos`
-//! (the functions CPython's float arithmetic calls), for the bulk benchmarks' floor: an exact
-//! `precompute` can at best split that loop over the cores.
+//! `_libm_pow`, `_libm_cos` and `_libm_exp`: one thread looping over the platform libm's `pow`,
+//! `cos` and `exp` (the functions CPython's float arithmetic and `math` call), for the bulk
+//! benchmarks' floor: an exact `precompute` can at best split that loop over the cores.
 
 use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -17,6 +17,13 @@ pub fn libm_pow(x: &Bound<'_, PyArray1<f64>>, y: f64) -> PyResult<Py<PyArray1<f6
 #[pyo3(name = "_libm_cos")]
 pub fn libm_cos(x: &Bound<'_, PyArray1<f64>>) -> PyResult<Py<PyArray1<f64>>> {
     map(&x.readonly(), f64::cos)
+}
+
+/// `libm_exp(x[i])` for each element, on one thread, the GIL released.
+#[pyfunction]
+#[pyo3(name = "_libm_exp")]
+pub fn libm_exp(x: &Bound<'_, PyArray1<f64>>) -> PyResult<Py<PyArray1<f64>>> {
+    map(&x.readonly(), f64::exp)
 }
 
 fn map(

@@ -28,6 +28,7 @@ fn fastwarmup_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(bulk::precompute_many, m)?)?;
     m.add_function(wrap_pyfunction!(libm_floor::libm_pow, m)?)?;
     m.add_function(wrap_pyfunction!(libm_floor::libm_cos, m)?)?;
+    m.add_function(wrap_pyfunction!(libm_floor::libm_exp, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
