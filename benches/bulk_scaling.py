@@ -1,13 +1,14 @@
 """Bulk evaluation from 10K to 100M steps, and from one thread to all (issue 11, item 4).
 
-    .venv/bin/python benches/bulk_scaling.py [--repeats 5] [--largest 100000000]
+    .venv/bin/python benches/bulk_scaling.py [--repeats 15] [--largest 100000000]
 
 Two tables, each a fresh child process per thread count (rayon reads ``RAYON_NUM_THREADS``
 once, at start):
 
 - nanoseconds per step of ``precompute(n, dtype=float32)`` for n = 10K ... 100M, for the seed
   schedule (evaluated by epoch) and ``CosineAnnealingDecay`` (a recurrence, scanned), each
-  decaying over the n steps, minimum over ``--repeats`` calls: flat means no superlinear
+  decaying over the n steps, minimum over ``--repeats`` calls (half as many from 50M on; the
+  first calls at a size in a fresh process fault their pages in): flat means no superlinear
   growth;
 - the speedup of ``precompute(10M)`` from 1 thread to each count up to the machine's cores.
 """
@@ -65,7 +66,7 @@ def measure(threads: int, sizes: list[int], repeats: int) -> dict[str, dict[str,
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--largest", type=int, default=SIZES[-1])
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("sizes", nargs="*", type=int)
