@@ -172,20 +172,56 @@ impl crate::bulk::Scan for CosineScan {
 
     fn fold(&self, first: u64, prev: &mut f64, values: &mut [f64]) -> CoreResult<()> {
         let eta_min = self.eta_min;
+        if eta_min.to_bits() == 0 {
+            return self.fold_to_zero(first, prev, values);
+        }
         let mut value = *prev;
         for (slot, step) in values.iter_mut().zip(first..) {
             let term = *slot;
             value = if term >= 0.0 {
                 term * (value - eta_min) + eta_min
-            } else if term == SETS_BASE_LR {
-                self.base_lr
             } else {
-                let t = self.periods.at(self.epoch(step));
-                value + (self.base_lr - eta_min) * (1.0 - math_cos(PI / t as f64)?) / 2.0
+                self.restart(term, value, step)?
             };
             *slot = value;
         }
         *prev = value;
+        Ok(())
+    }
+}
+
+impl CosineScan {
+    /// The value of a step whose term is `SETS_BASE_LR` or `STEPS_UP`, after `value`.
+    fn restart(&self, term: f64, value: f64, step: u64) -> CoreResult<f64> {
+        if term == SETS_BASE_LR {
+            return Ok(self.base_lr);
+        }
+        let t = self.periods.at(self.epoch(step));
+        let eta_min = self.eta_min;
+        Ok(value + (self.base_lr - eta_min) * (1.0 - math_cos(PI / t as f64)?) / 2.0)
+    }
+
+    /// `fold` for `eta_min` = +0.0 (paddle's default), with a shorter dependency chain.
+    /// `term * (value - 0.0) + 0.0`: `value - 0.0` is `value` for every double, and `+ 0.0`
+    /// only turns -0.0 into +0.0. So the chain carries the bare product, and each stored value
+    /// adds the 0.0 off the chain: a product from -0.0 instead of +0.0 differs only in the
+    /// sign of a zero, which that addition erases (-0 + 0 = +0 + 0 = +0).
+    fn fold_to_zero(&self, first: u64, prev: &mut f64, values: &mut [f64]) -> CoreResult<()> {
+        let mut product = *prev;
+        for (slot, step) in values.iter_mut().zip(first..) {
+            let term = *slot;
+            *slot = if term >= 0.0 {
+                product *= term;
+                product + 0.0
+            } else {
+                // A restart reads the stored value, not the bare product.
+                product = self.restart(term, product + 0.0, step)?;
+                product
+            };
+        }
+        if let Some(last) = values.last() {
+            *prev = *last;
+        }
         Ok(())
     }
 }
@@ -300,5 +336,76 @@ pub(crate) mod testing {
         let got: Vec<u64> = out.iter().map(|v| v.to_bits()).collect();
         assert_eq!(got, expected, "{label}");
         assert_eq!(scanned.common(), one_by_one.common(), "{label}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bulk::Scan;
+
+    /// The general fold, `term * (value - eta_min) + eta_min`, at `eta_min` = +0.0.
+    fn fold_general(scan: &CosineScan, first: u64, prev: f64, values: &mut [f64]) -> f64 {
+        let mut value = prev;
+        for (slot, step) in values.iter_mut().zip(first..) {
+            let term = *slot;
+            value = if term >= 0.0 {
+                term * (value - scan.eta_min) + scan.eta_min
+            } else {
+                scan.restart(term, value, step).unwrap()
+            };
+            *slot = value;
+        }
+        value
+    }
+
+    #[test]
+    fn the_fold_at_eta_min_zero_equals_the_general_one_with_zeros_of_both_signs() {
+        let terms = [
+            0.5,
+            0.0,
+            3.0,
+            STEPS_UP,
+            2.0,
+            SETS_BASE_LR,
+            0.25,
+            0.0,
+            STEPS_UP,
+            1.5,
+            f64::INFINITY,
+            0.0,
+            STEPS_UP,
+            0.75,
+            1e-300,
+            1e-300,
+            1e-300,
+            1e300,
+        ];
+        for base_lr in [0.1, 0.0, -0.0, -0.1, 1e-310, -1e-310] {
+            for prev in [0.1, 0.0, -0.0, -0.2, 5e-324, -5e-324, f64::NAN] {
+                let scan = CosineScan {
+                    periods: Periods {
+                        first: 1,
+                        until: i64::MAX,
+                        then: 1,
+                    },
+                    base_lr,
+                    eta_min: 0.0,
+                    start: 0,
+                };
+                let mut fast = terms;
+                let mut fast_prev = prev;
+                scan.fold(1, &mut fast_prev, &mut fast).unwrap();
+                let mut general = terms;
+                let general_prev = fold_general(&scan, 1, prev, &mut general);
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(
+                    bits(&fast),
+                    bits(&general),
+                    "base_lr {base_lr}, prev {prev}"
+                );
+                assert_eq!(fast_prev.to_bits(), general_prev.to_bits());
+            }
+        }
     }
 }
