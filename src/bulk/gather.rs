@@ -9,7 +9,7 @@
 
 use rayon::prelude::*;
 
-use super::pages::PageTable;
+use super::pages::ScratchTable;
 use super::{epoch_of, runs_in_parallel, Element, Sequence, Stop, CHUNK};
 use crate::error::{CoreError, CoreResult};
 use crate::schedule::Kernel;
@@ -55,7 +55,7 @@ pub fn gather_until<T: Element, S: StepCount>(
         Some(len) if len <= DENSE * steps.len() as u64 && len <= MAX_TABLE => {
             gather_from_table(kernel, len as usize, steps, out, stop)
         }
-        _ => gather_in_order(kernel, steps, out, stop),
+        _ => gather_in_order(kernel, steps, largest, out, stop),
     }
 }
 
@@ -95,7 +95,7 @@ fn gather_from_table<T: Element, S: StepCount>(
     out: &mut [T],
     stop: &dyn Stop,
 ) -> CoreResult<()> {
-    let mut pages = PageTable::zeroed(len)?;
+    let mut pages = ScratchTable::zeroed(len)?;
     let table = pages.values_mut()?;
     super::fill_until(kernel, table, stop)?;
     let table = &*table;
@@ -107,13 +107,7 @@ fn gather_from_table<T: Element, S: StepCount>(
                 let value = usize::try_from(step.count())
                     .ok()
                     .and_then(|s| table.get(s));
-                let value = value.ok_or_else(|| {
-                    CoreError::value(format!(
-                        "step {} is beyond the table of {} values",
-                        step.count(),
-                        table.len()
-                    ))
-                })?;
+                let value = value.ok_or_else(|| changed(step.count(), table.len()))?;
                 *slot = T::from_f64(*value);
             }
             Ok(())
@@ -150,14 +144,9 @@ fn gather_evaluated<T: Element, S: StepCount>(
                 };
                 let mut has_zero = false;
                 for (epoch, step) in epochs.iter_mut().zip(steps) {
-                    let step = match step.count() {
-                        0 => {
-                            has_zero = true;
-                            filler
-                        }
-                        s => s,
-                    };
-                    *epoch = epoch_of(start, step);
+                    let step = step.count();
+                    has_zero |= step == 0;
+                    *epoch = epoch_of(start, if step == 0 { filler } else { step });
                 }
                 // Into `out` itself where it holds f64, else through `wide`.
                 let (values, narrow) = match T::as_wide(out) {
@@ -190,6 +179,7 @@ fn gather_evaluated<T: Element, S: StepCount>(
 fn gather_in_order<T: Element, S: StepCount>(
     kernel: Box<dyn Kernel>,
     steps: &[S],
+    largest: u64,
     out: &mut [T],
     stop: &dyn Stop,
 ) -> CoreResult<()> {
@@ -206,8 +196,8 @@ fn gather_in_order<T: Element, S: StepCount>(
         out[position] = T::from_f64(current);
         pending.next();
     }
-    let last = steps.iter().map(|s| s.count()).max().unwrap_or(0);
-    let len = usize::try_from(last).map_err(|_| CoreError::overflow("steps too far"))?;
+    let len = usize::try_from(largest).map_err(|_| CoreError::overflow("steps too far"))?;
+    let mut misplaced = None;
     sequence.for_each_block(len, stop, |offset, values| {
         // This block holds steps offset + 1 ..= offset + values.len().
         let end = (offset + values.len()) as u64;
@@ -216,10 +206,28 @@ fn gather_in_order<T: Element, S: StepCount>(
             if step > end {
                 break;
             }
-            out[position] = T::from_f64(values[(step - 1) as usize - offset]);
+            let index = step.checked_sub(1).and_then(|s| usize::try_from(s).ok());
+            let index = index.and_then(|s| s.checked_sub(offset));
+            match index.and_then(|index| values.get(index)) {
+                Some(value) => out[position] = T::from_f64(*value),
+                None => misplaced = misplaced.or(Some(step)),
+            }
             pending.next();
         }
-    })
+    })?;
+    match misplaced {
+        Some(step) => Err(changed(step, len)),
+        None => Ok(()),
+    }
+}
+
+/// The error for a step found outside the values computed for it: the caller's array of
+/// steps changed while it was read (another thread wrote to it without the GIL).
+fn changed(step: u64, computed: usize) -> CoreError {
+    CoreError::runtime(format!(
+        "the steps changed while lr_at read them: step {step} is past the {computed} values \
+         computed up to the largest step"
+    ))
 }
 
 /// The positions of `steps`, ordered by `block_of(step)` (step 0 first): a counting sort when

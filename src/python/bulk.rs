@@ -374,12 +374,13 @@ fn values_at_steps<'py, S: bulk::StepCount>(
         .ok()
         .and_then(|s| s.checked_add(1))
         .ok_or_else(|| PyValueError::new_err(format!("steps has {largest}: too far")))?;
+    let largest = horizon - 1;
     let item_size = with_element!(dtype, T => T::SIZE);
     bulk::check_memory("len(steps)", steps.len(), item_size, memory_limit())?;
     let source = source(sched, horizon)?;
     with_element!(dtype, T => {
         let array = zeros::<T, _>(py, steps.len());
-        gather_from(sched.as_any(), source, steps, slice_of(&mut array.readwrite())?, horizon)?;
+        gather_from(sched.as_any(), source, steps, slice_of(&mut array.readwrite())?, largest)?;
         Ok(array.into_any())
     })
 }
@@ -390,28 +391,33 @@ fn gather_from<T: Element, S: bulk::StepCount>(
     source: Source,
     steps: &[S],
     out: &mut [T],
-    horizon: usize,
+    largest: usize,
 ) -> PyResult<()> {
     let py = sched.py();
-    let largest = horizon as u64 - 1;
     match source {
         Source::Detached(kernel) => {
-            let inline = is_small(kernel.as_ref(), horizon.max(steps.len()));
+            let inline = is_small(kernel.as_ref(), largest.max(steps.len()));
             // The GIL held: `steps` is the caller's array, read in place.
             interrupt::run_holding_gil(py, inline, |stop| {
-                bulk::gather_until(kernel, steps, largest, out, stop)
+                bulk::gather_until(kernel, steps, largest as u64, out, stop)
             })
         }
         Source::Attached(kernel) => {
             let signals = &PythonSignals;
-            Ok(bulk::gather_until(kernel, steps, largest, out, signals)?)
+            Ok(bulk::gather_until(
+                kernel,
+                steps,
+                largest as u64,
+                out,
+                signals,
+            )?)
         }
         Source::Python => {
             // Visit the steps in order, handing each value to the positions asking for it.
             let mut order: Vec<usize> = (0..steps.len()).collect();
             order.sort_unstable_by_key(|&p| steps[p].count());
             let mut next = 0;
-            step_python_copy(sched, largest as usize, |step, value| {
+            step_python_copy(sched, largest, |step, value| {
                 while next < order.len() && steps[order[next]].count() == step as u64 {
                     out[order[next]] = T::from_f64(value);
                     next += 1;

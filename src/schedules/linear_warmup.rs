@@ -202,7 +202,8 @@ impl Kernel for LinearWarmup {
                 warming.push((slot, *epoch));
                 *epoch = filler;
             } else {
-                *epoch = self.ramp.nested_epoch(*epoch)?;
+                // `epoch >= warm > 0` (validated at construction): no overflow.
+                *epoch -= warm;
             }
         }
         self.nested.values_at(epochs, out)?;

@@ -47,7 +47,8 @@ impl NaturalExpDecay {
     }
 
     /// `out[i] = value_at(epochs[i])`, the exponentials a piece at a time by
-    /// `exact_simd::exp_exact`: libm's `exp`, bit for bit, vectorised where that is proven.
+    /// `exact_simd::exp_exact`: libm's `exp`, bit for bit, vectorised where glibc's stated error
+    /// bound holds (and a start-up self-check agrees).
     fn values(&self, epochs: impl Iterator<Item = i64>, out: &mut [f64]) -> CoreResult<()> {
         let mut exponents = [0.0; PIECE];
         let mut epochs = epochs;
