@@ -259,19 +259,10 @@ mod tests {
     use super::*;
     use crate::nested::Nested;
     use crate::schedule::Log;
-    use crate::schedules::{LinearWarmup, PolynomialDecay};
+    use crate::schedules::LinearWarmup;
 
     fn poly() -> Box<dyn Kernel> {
-        let k = PolynomialDecay::new(
-            Num::Float(0.1),
-            30,
-            Num::Float(0.0),
-            Num::Float(0.9),
-            false,
-            -1,
-            false,
-        );
-        Box::new(k.unwrap())
+        Box::new(crate::schedules::polynomial::testing::decay(30, 0.9, false))
     }
 
     /// A cell as `__init__` leaves it: installed, then one construction step.

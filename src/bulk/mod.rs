@@ -228,8 +228,7 @@ mod tests {
     use crate::pyops::Num;
     use crate::schedule::Log;
     use crate::schedules::{
-        CosineAnnealingDecay, CosineAnnealingWarmRestarts, LinearLR, PolynomialDecay,
-        TwoStepCosineDecay,
+        CosineAnnealingDecay, CosineAnnealingWarmRestarts, LinearLR, TwoStepCosineDecay,
     };
 
     /// `k` after its construction step and `more` further steps.
@@ -282,16 +281,9 @@ mod tests {
     }
 
     fn poly() -> Box<dyn Kernel> {
-        let k = PolynomialDecay::new(
-            Num::Float(0.1),
-            50_000,
-            Num::Float(0.0),
-            Num::Float(0.9),
-            false,
-            -1,
-            false,
-        );
-        Box::new(k.unwrap())
+        Box::new(crate::schedules::polynomial::testing::decay(
+            50_000, 0.9, false,
+        ))
     }
 
     /// The recurrences with a `Scan`, and a pure schedule, from several states.

@@ -37,6 +37,25 @@ fn run(x: &[f64], y: f64, out: &mut [f64]) -> usize {
     0
 }
 
+/// The batches of 2^20 inputs of the big tests: 100 (1.05e8 inputs), or `EXACT_SIMD_BATCHES`
+/// (1000 for 1.05e9).
+fn big_batches() -> u32 {
+    std::env::var("EXACT_SIMD_BATCHES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100)
+}
+
+/// The public function (`fill` writes its output) gives the kernel's `out`, bit for bit.
+fn assert_public_entry_agrees(out: &[f64], fill: impl FnOnce(&mut [f64])) {
+    let mut public = vec![0.0; out.len()];
+    fill(&mut public);
+    assert!(public
+        .iter()
+        .zip(out)
+        .all(|(a, b)| a.to_bits() == b.to_bits()));
+}
+
 /// Panics on the first lane differing from `powf`; returns fallback count.
 fn check(x: &[f64], y: f64, out: &mut [f64]) -> usize {
     let fb = run(x, y, out);
@@ -52,12 +71,7 @@ fn check(x: &[f64], y: f64, out: &mut [f64]) -> usize {
         );
     }
     // Also the public entry point.
-    let mut pub_out = vec![0.0; x.len()];
-    pow_exact(x, y, &mut pub_out);
-    assert!(pub_out
-        .iter()
-        .zip(out.iter())
-        .all(|(a, b)| a.to_bits() == b.to_bits()));
+    assert_public_entry_agrees(out, |public| pow_exact(x, y, public));
     fb
 }
 
@@ -189,11 +203,7 @@ fn exact_simd_big() {
     let mut out = vec![0.0; n];
     let (mut total, mut fallbacks) = (0usize, 0usize);
     let mut hot = (0usize, 0usize);
-    // 100 batches of 2^20 = 1.05e8 inputs (EXACT_SIMD_BATCHES=1000 for 1.05e9).
-    let batches: u32 = std::env::var("EXACT_SIMD_BATCHES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100);
+    let batches = big_batches();
     for batch in 0..batches {
         let kind = batch % 10;
         for (i, xi) in x.iter_mut().enumerate() {
@@ -376,12 +386,7 @@ fn check_exp(x: &[f64], out: &mut [f64]) -> usize {
         );
     }
     // Also the public entry point.
-    let mut pub_out = vec![0.0; x.len()];
-    exp_exact(x, &mut pub_out);
-    assert!(pub_out
-        .iter()
-        .zip(out.iter())
-        .all(|(a, b)| a.to_bits() == b.to_bits()));
+    assert_public_entry_agrees(out, |public| exp_exact(x, public));
     fb
 }
 
@@ -504,10 +509,7 @@ fn exact_simd_big_exp() {
     let mut x = vec![0.0; n];
     let mut out = vec![0.0; n];
     let (mut total, mut fallbacks) = (0usize, 0usize);
-    let batches: u32 = std::env::var("EXACT_SIMD_BATCHES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100);
+    let batches = big_batches();
     #[cfg(target_arch = "x86_64")]
     let measure = is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma");
     let (mut worst, mut worst_at, mut measured) = (0.0f64, 0.0f64, 0usize);

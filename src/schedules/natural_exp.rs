@@ -36,11 +36,8 @@ impl NaturalExpDecay {
     fn exponent(&self, epoch: i64) -> f64 {
         match self.gamma {
             // An exact Python int (i128 holds any product of two i64), which `math.exp`
-            // converts to the nearest float (as `i64 as f64` does where the product fits).
-            Num::Int(g) => match g.checked_mul(epoch).and_then(i64::checked_neg) {
-                Some(product) => product as f64,
-                None => (-i128::from(g) * i128::from(epoch)) as f64,
-            },
+            // converts to the nearest float.
+            Num::Int(g) => (-i128::from(g) * i128::from(epoch)) as f64,
             // `-1 * gamma` is `-gamma` exactly.
             Num::Float(g) => -g * epoch as f64,
         }

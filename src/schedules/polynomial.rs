@@ -162,20 +162,31 @@ impl Kernel for PolynomialDecay {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod testing {
+    use super::PolynomialDecay;
+    use crate::pyops::Num;
 
-    fn poly(power: f64, cycle: bool) -> PolynomialDecay {
-        PolynomialDecay::new(
+    /// `PolynomialDecay(0.1, decay_steps, end_lr=0.0, power, cycle)`, not yet stepped.
+    pub(crate) fn decay(decay_steps: i64, power: f64, cycle: bool) -> PolynomialDecay {
+        let k = PolynomialDecay::new(
             Num::Float(0.1),
-            10,
+            decay_steps,
             Num::Float(0.0),
             Num::Float(power),
             cycle,
             -1,
             false,
-        )
-        .unwrap()
+        );
+        k.unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn poly(power: f64, cycle: bool) -> PolynomialDecay {
+        testing::decay(10, power, cycle)
     }
 
     #[test]
